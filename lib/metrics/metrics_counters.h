@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DTURN_METRICS_COUNTERS_H
+#define DTURN_METRICS_COUNTERS_H
+
+/*
+ * The one list of per-lcore outcomes. Each line generates an enum value, the
+ * counter's name in /dturn/stats and Prometheus, and its help text, so a new
+ * reason is one line here and is always counted and printed.
+ * Drops are named drop_<layer>_<why>.
+ */
+#define METRICS_COUNTERS(X) \
+	X(RX_PACKETS,            "rx_packets",            "frames received from a port") \
+	X(TX_PACKETS,            "tx_packets",            "frames handed to a port for sending") \
+	X(TX_DROPPED,            "tx_dropped",            "frames the port refused (TX queue full)") \
+	X(ARP_REPLIED,           "arp_replied",           "ARP requests for our addresses answered") \
+	X(ARP_LEARNED,           "arp_learned",           "neighbour MAC addresses learned from ARP") \
+	X(ARP_REQUESTED,         "arp_requested",         "ARP requests sent to resolve a next hop") \
+	X(NDP_ADVERTISED,        "ndp_advertised",        "neighbour solicitations for our addresses answered") \
+	X(NDP_LEARNED,           "ndp_learned",           "neighbour MAC addresses learned from NDP") \
+	X(NDP_SOLICITED,         "ndp_solicited",         "neighbour solicitations sent to resolve a next hop") \
+	X(ICMP_ECHO_REPLIED,     "icmp_echo_replied",     "ICMP echo requests answered") \
+	X(ICMP6_ECHO_REPLIED,    "icmp6_echo_replied",    "ICMPv6 echo requests answered") \
+	X(UDP_RECEIVED,          "udp_received",          "UDP datagrams for a listening port") \
+	X(STUN_BINDING_ANSWERED, "stun_binding_answered", "Binding requests answered with success") \
+	X(STUN_INDICATION_ACCEPTED, "stun_indication_accepted", "Binding indications accepted silently") \
+	X(DROP_ETH_SHORT,        "drop_eth_short",        "frame shorter than an Ethernet header") \
+	X(DROP_ETH_NOT_OURS,     "drop_eth_not_ours",     "unicast frame for another MAC address") \
+	X(DROP_ETH_TYPE,         "drop_eth_type",         "EtherType we do not serve (VLAN, LLDP, ...)") \
+	X(DROP_ARP_INVALID,      "drop_arp_invalid",      "ARP packet malformed or not Ethernet/IPv4") \
+	X(DROP_ARP_NOT_OURS,     "drop_arp_not_ours",     "ARP request for an address that is not ours") \
+	X(DROP_IPV4_HEADER,      "drop_ipv4_header",      "IPv4 header truncated, wrong version or lengths") \
+	X(DROP_IPV4_CHECKSUM,    "drop_ipv4_checksum",    "IPv4 header checksum wrong") \
+	X(DROP_IPV4_OPTIONS,     "drop_ipv4_options",     "IPv4 packet with options") \
+	X(DROP_IPV4_FRAGMENT,    "drop_ipv4_fragment",    "IPv4 fragment") \
+	X(DROP_IPV4_NOT_OURS,    "drop_ipv4_not_ours",    "IPv4 packet for an address that is not ours") \
+	X(DROP_IPV4_PROTO,       "drop_ipv4_proto",       "IPv4 protocol we do not serve") \
+	X(DROP_IPV6_HEADER,      "drop_ipv6_header",      "IPv6 header truncated, wrong version or lengths") \
+	X(DROP_IPV6_NOT_OURS,    "drop_ipv6_not_ours",    "IPv6 packet for an address that is not ours") \
+	X(DROP_IPV6_PROTO,       "drop_ipv6_proto",       "IPv6 next header we do not serve (extension headers included)") \
+	X(DROP_ICMP_INVALID,     "drop_icmp_invalid",     "ICMP message truncated or with a bad checksum") \
+	X(DROP_ICMP_TYPE,        "drop_icmp_type",        "ICMP type we do not answer") \
+	X(DROP_ICMP6_INVALID,    "drop_icmp6_invalid",    "ICMPv6 message truncated or with a bad checksum") \
+	X(DROP_ICMP6_TYPE,       "drop_icmp6_type",       "ICMPv6 type we do not answer") \
+	X(DROP_NDP_INVALID,      "drop_ndp_invalid",      "NDP message failing RFC 4861 validity checks") \
+	X(DROP_UDP_HEADER,       "drop_udp_header",       "UDP header truncated or its length wrong") \
+	X(DROP_UDP_CHECKSUM,     "drop_udp_checksum",     "UDP checksum wrong (or zero over IPv6)") \
+	X(DROP_UDP_PORT,         "drop_udp_port",         "UDP to a port we do not listen on") \
+	X(DROP_NEIGH_PENDING,    "drop_neigh_pending",    "reply dropped while its next hop is being resolved") \
+	X(DROP_NO_ROUTE,         "drop_no_route",         "no address of the port's family to send from") \
+	X(DROP_STUN_DECODE,      "drop_stun_decode",      "STUN message failing to decode (see stun_decode_* for why)") \
+	X(DROP_STUN_CLASS,       "drop_stun_class",       "STUN response or error response sent to the server") \
+	X(DROP_STUN_METHOD,      "drop_stun_method",      "STUN method this relay does not serve") \
+	X(DROP_STUN_FINGERPRINT, "drop_stun_fingerprint", "STUN FINGERPRINT present but wrong") \
+	X(DROP_STUN_ENCODE,      "drop_stun_encode",      "STUN response did not fit the buffer") \
+	X(DROP_DEMUX_OTHER,      "drop_demux_other",      "datagram on a STUN port that is neither STUN nor ChannelData") \
+	X(DROP_MBUF_ALLOC,       "drop_mbuf_alloc",       "no mbuf free to build a packet")
+
+enum metrics_counter {
+#define METRICS_ENUM(id, name, help) METRICS_##id,
+	METRICS_COUNTERS(METRICS_ENUM)
+#undef METRICS_ENUM
+	METRICS_COUNTER_MAX
+};
+
+#endif
