@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <stddef.h>
+
 #include "metrics.h"
 
 static const char *const counter_names[METRICS_COUNTER_MAX] = {
