@@ -102,10 +102,9 @@ stun_decode(const uint8_t *buf, size_t len, struct stun_msg *msg)
 	enum integrity_state state = BEFORE_INTEGRITY;
 	size_t pos = STUN_HEADER_LEN;
 
+	/* The body length is a multiple of 4 and so is every padded attribute,
+	 * so a whole attribute header is always there when pos < len. */
 	while (pos < len) {
-		if (len - pos < STUN_ATTR_HEADER_LEN)
-			return STUN_ATTR_TRUNCATED;
-
 		uint16_t type = stun_rd16(buf + pos);
 		uint16_t alen = stun_rd16(buf + pos + 2);
 		size_t padded = ((size_t)alen + 3) & ~(size_t)3;

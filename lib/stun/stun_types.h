@@ -99,7 +99,6 @@ enum stun_attr_type {
 	X(LENGTH_NOT_ALIGNED,   "message length is not a multiple of 4") \
 	X(LENGTH_SHORT,         "datagram is shorter than the message length says") \
 	X(TRAILING_BYTES,       "datagram has bytes after the message length") \
-	X(ATTR_TRUNCATED,       "attribute header runs past the end") \
 	X(ATTR_OVERRUN,         "attribute value or padding runs past the end") \
 	X(TOO_MANY_ATTRS,       "more attributes than the decoder keeps") \
 	X(FINGERPRINT_NOT_LAST, "an attribute follows FINGERPRINT") \
