@@ -32,7 +32,8 @@ struct stun_msg {
 	uint16_t type;      /* raw message type */
 	uint16_t method;    /* enum stun_method value (12 bits) */
 	uint8_t cls;        /* enum stun_class */
-	const uint8_t *tid; /* 12 bytes inside buf */
+	const uint8_t *tid; /* 12 bytes inside buf (16 when classic) */
+	bool classic;       /* RFC 3489 message: no magic cookie */
 	uint16_t nattrs;
 	/* Attributes acted on: those after MESSAGE-INTEGRITY(-SHA256) other than
 	 * the ones RFC 8489 §14.5/§14.6 allow are left out. */
@@ -70,6 +71,12 @@ struct stun_channel_data {
 
 /* RFC 8489 §5, §14: frame one datagram into a view. */
 enum stun_result stun_decode(const uint8_t *buf, size_t len, struct stun_msg *msg);
+
+/* RFC 8489 §12: the same framing for an RFC 3489 message, which has no magic
+ * cookie (a message with the cookie is refused with STUN_NOT_CLASSIC). Only a
+ * Binding request is served this way, answered with MAPPED-ADDRESS. */
+enum stun_result stun_decode_classic(const uint8_t *buf, size_t len, struct stun_msg *msg);
+#define STUN_CLASSIC_TID_LEN 16
 
 /* A quick look that tells whether buf could be a STUN message (RFC 8489 §5, §7.3). */
 bool stun_is_message(const uint8_t *buf, size_t len);
@@ -197,6 +204,8 @@ struct stun_builder {
 
 void stun_builder_init(struct stun_builder *b, uint8_t *buf, size_t cap, uint16_t method,
 		       uint8_t cls, const uint8_t tid[STUN_TID_LEN]);
+void stun_builder_init_classic(struct stun_builder *b, uint8_t *buf, size_t cap, uint16_t method,
+			       uint8_t cls, const uint8_t tid[STUN_CLASSIC_TID_LEN]);
 enum stun_result stun_add_attr(struct stun_builder *b, uint16_t type, const void *value,
 			       uint16_t len);
 enum stun_result stun_add_u32(struct stun_builder *b, uint16_t type, uint32_t value);

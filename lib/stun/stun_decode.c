@@ -16,13 +16,13 @@ enum integrity_state {
 };
 
 static enum stun_result
-check_header(const uint8_t *buf, size_t len)
+check_header(const uint8_t *buf, size_t len, bool classic)
 {
 	if (len < STUN_HEADER_LEN)
 		return STUN_TRUNCATED_HEADER;
 	if ((buf[0] & 0xC0) != 0)
 		return STUN_NOT_STUN;
-	if (stun_rd32(buf + 4) != STUN_MAGIC_COOKIE)
+	if (!classic && stun_rd32(buf + 4) != STUN_MAGIC_COOKIE)
 		return STUN_BAD_COOKIE;
 
 	size_t mlen = stun_rd16(buf + 2);
@@ -39,7 +39,7 @@ check_header(const uint8_t *buf, size_t len)
 bool
 stun_is_message(const uint8_t *buf, size_t len)
 {
-	return buf != NULL && check_header(buf, len) == STUN_OK;
+	return buf != NULL && check_header(buf, len, false) == STUN_OK;
 }
 
 /* Whether an attribute at this point of the message is acted on at all. */
@@ -76,23 +76,24 @@ record_attr(struct stun_msg *msg, uint16_t type, uint16_t alen, size_t pos)
 	return STUN_OK;
 }
 
-enum stun_result
-stun_decode(const uint8_t *buf, size_t len, struct stun_msg *msg)
+static enum stun_result
+decode(const uint8_t *buf, size_t len, struct stun_msg *msg, bool classic)
 {
 	if (buf == NULL)
 		return STUN_TRUNCATED_HEADER;
 
-	enum stun_result r = check_header(buf, len);
+	enum stun_result r = check_header(buf, len, classic);
 
 	if (r != STUN_OK)
 		return r;
 
 	msg->buf = buf;
+	msg->classic = classic;
 	msg->len = (uint32_t)len;
 	msg->type = stun_rd16(buf);
 	msg->method = stun_type_method(msg->type);
 	msg->cls = stun_type_class(msg->type);
-	msg->tid = buf + 8;
+	msg->tid = classic ? buf + 4 : buf + 8;
 	msg->nattrs = 0;
 	msg->integrity = -1;
 	msg->integrity_sha256 = -1;
@@ -142,6 +143,21 @@ stun_decode(const uint8_t *buf, size_t len, struct stun_msg *msg)
 		pos += STUN_ATTR_HEADER_LEN + padded;
 	}
 	return STUN_OK;
+}
+
+enum stun_result
+stun_decode(const uint8_t *buf, size_t len, struct stun_msg *msg)
+{
+	return decode(buf, len, msg, false);
+}
+
+/* RFC 8489 §12: an RFC 3489 client sends no cookie; its 16-byte id starts at byte 4. */
+enum stun_result
+stun_decode_classic(const uint8_t *buf, size_t len, struct stun_msg *msg)
+{
+	if (buf != NULL && len >= 8 && stun_rd32(buf + 4) == STUN_MAGIC_COOKIE)
+		return STUN_NOT_CLASSIC;
+	return decode(buf, len, msg, true);
 }
 
 int

@@ -32,6 +32,16 @@ stun_builder_init(struct stun_builder *b, uint8_t *buf, size_t cap, uint16_t met
 	b->len = STUN_HEADER_LEN;
 }
 
+/* RFC 8489 §12: a response to an RFC 3489 client echoes its 16-byte id and has no cookie. */
+void
+stun_builder_init_classic(struct stun_builder *b, uint8_t *buf, size_t cap, uint16_t method,
+			  uint8_t cls, const uint8_t tid[STUN_CLASSIC_TID_LEN])
+{
+	stun_builder_init(b, buf, cap, method, cls, tid + 4);
+	if (b->err == STUN_OK)
+		memcpy(buf + 4, tid, STUN_CLASSIC_TID_LEN);
+}
+
 /* Reserve an attribute of len value bytes plus padding; NULL once anything failed. */
 static uint8_t *
 reserve_attr(struct stun_builder *b, uint16_t type, uint16_t len)

@@ -96,6 +96,7 @@ enum stun_attr_type {
 	X(TRUNCATED_HEADER,     "shorter than the 20-byte STUN header") \
 	X(NOT_STUN,             "first two bits are not zero") \
 	X(BAD_COOKIE,           "magic cookie is not 0x2112A442") \
+	X(NOT_CLASSIC,          "has the magic cookie, so is not an RFC 3489 message") \
 	X(LENGTH_NOT_ALIGNED,   "message length is not a multiple of 4") \
 	X(LENGTH_SHORT,         "datagram is shorter than the message length says") \
 	X(TRAILING_BYTES,       "datagram has bytes after the message length") \

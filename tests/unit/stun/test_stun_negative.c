@@ -361,6 +361,40 @@ test_result_names(void)
 	CU_ASSERT_PTR_NULL(stun_attr_name(0x7f00));
 }
 
+/* RFC 8489 §12: what stun-client's `stun` really sends (captured here). */
+static void
+test_classic_rfc3489(void)
+{
+	static const uint8_t req[] = {
+		0x00, 0x01, 0x00, 0x08, 0x01, 0xd8, 0xae, 0x4d, 0x74, 0x59, 0x6a, 0x0b, 0x0a, 0xdd,
+		0x91, 0x13, 0x68, 0x45, 0xa8, 0x37, 0x00, 0x03, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00,
+	};
+	struct stun_msg m;
+	struct stun_builder b;
+	uint8_t buf[64];
+	struct stun_addr a = { .family = STUN_FAMILY_IPV4, .port = 40000 }, got;
+
+	CU_ASSERT_EQUAL(stun_decode(req, sizeof(req), &m), STUN_BAD_COOKIE);
+	CU_ASSERT_EQUAL_FATAL(stun_decode_classic(req, sizeof(req), &m), STUN_OK);
+	CU_ASSERT(m.classic && m.method == STUN_METHOD_BINDING && m.cls == STUN_CLASS_REQUEST);
+	CU_ASSERT_EQUAL(m.tid, req + 4);
+	CU_ASSERT_EQUAL(stun_find(&m, STUN_ATTR_CHANGE_REQUEST, 0), 0);
+	CU_ASSERT_EQUAL(m.nunknown, 0);
+	CU_ASSERT_EQUAL(stun_decode_classic(req, sizeof(req) - 1, &m), STUN_LENGTH_SHORT);
+
+	const struct vector *v = need_vector("rfc5769-2.1-request");
+
+	CU_ASSERT_EQUAL(stun_decode_classic(v->bytes, v->len, &m), STUN_NOT_CLASSIC);
+
+	memcpy(a.addr, "\xc6\x12\x00\x02", 4);
+	stun_builder_init_classic(&b, buf, sizeof(buf), STUN_METHOD_BINDING, STUN_CLASS_SUCCESS, req + 4);
+	stun_add_addr(&b, STUN_ATTR_MAPPED_ADDRESS, &a);
+	CU_ASSERT_EQUAL_FATAL(stun_builder_finish(&b), 32);
+	CU_ASSERT_EQUAL(memcmp(buf + 4, req + 4, 16), 0);
+	CU_ASSERT_EQUAL_FATAL(stun_decode_classic(buf, 32, &m), STUN_OK);
+	CU_ASSERT(stun_get_mapped_address(&m, &got) == STUN_OK && got.port == 40000);
+}
+
 int
 register_stun_negative_tests(void)
 {
@@ -381,7 +415,8 @@ register_stun_negative_tests(void)
 	    !CU_add_test(s, "RFC 7983 demultiplexing", test_demux) ||
 	    !CU_add_test(s, "builder runs out of space", test_builder_no_space) ||
 	    !CU_add_test(s, "message type bits", test_type_bits) ||
-	    !CU_add_test(s, "result and attribute names", test_result_names))
+	    !CU_add_test(s, "result and attribute names", test_result_names) ||
+	    !CU_add_test(s, "RFC 3489 classic Binding", test_classic_rfc3489))
 		return -1;
 	return 0;
 }
