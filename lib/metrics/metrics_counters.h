@@ -23,6 +23,8 @@
 	X(UDP_RECEIVED,          "udp_received",          "UDP datagrams for a listening port") \
 	X(STUN_BINDING_ANSWERED, "stun_binding_answered", "Binding requests answered with success") \
 	X(STUN_INDICATION_ACCEPTED, "stun_indication_accepted", "Binding indications accepted silently") \
+	X(STUN_ERROR_ANSWERED,   "stun_error_answered",   "requests answered with an error response (420, 400)") \
+	X(STUN_CLASSIC_ANSWERED, "stun_classic_answered", "RFC 3489 Binding requests answered with MAPPED-ADDRESS") \
 	X(DROP_ETH_SHORT,        "drop_eth_short",        "frame shorter than an Ethernet header") \
 	X(DROP_ETH_NOT_OURS,     "drop_eth_not_ours",     "unicast frame for another MAC address") \
 	X(DROP_ETH_TYPE,         "drop_eth_type",         "EtherType we do not serve (VLAN, LLDP, ...)") \
@@ -46,12 +48,15 @@
 	X(DROP_UDP_CHECKSUM,     "drop_udp_checksum",     "UDP checksum wrong (or zero over IPv6)") \
 	X(DROP_UDP_PORT,         "drop_udp_port",         "UDP to a port we do not listen on") \
 	X(DROP_NEIGH_PENDING,    "drop_neigh_pending",    "reply dropped while its next hop is being resolved") \
+	X(DROP_NET_TOO_BIG,      "drop_net_too_big",      "packet would not fit the mbuf, its headroom or the MTU") \
 	X(DROP_NO_ROUTE,         "drop_no_route",         "no address of the port's family to send from") \
 	X(DROP_STUN_DECODE,      "drop_stun_decode",      "STUN message failing to decode (see stun_decode_* for why)") \
 	X(DROP_STUN_CLASS,       "drop_stun_class",       "STUN response or error response sent to the server") \
 	X(DROP_STUN_METHOD,      "drop_stun_method",      "STUN method this relay does not serve") \
 	X(DROP_STUN_FINGERPRINT, "drop_stun_fingerprint", "STUN FINGERPRINT present but wrong") \
 	X(DROP_STUN_ENCODE,      "drop_stun_encode",      "STUN response did not fit the buffer") \
+	X(DROP_STUN_CHANGE_REQUEST, "drop_stun_change_request", "RFC 3489 request to answer from another address (none configured)") \
+	X(DROP_CHANNEL_DATA,     "drop_channel_data",     "ChannelData with no allocation to relay it") \
 	X(DROP_DEMUX_OTHER,      "drop_demux_other",      "datagram on a STUN port that is neither STUN nor ChannelData") \
 	X(DROP_MBUF_ALLOC,       "drop_mbuf_alloc",       "no mbuf free to build a packet")
 

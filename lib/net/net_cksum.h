@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DTURN_NET_CKSUM_H
+#define DTURN_NET_CKSUM_H
+
+/*
+ * Incremental Internet checksum updates (RFC 1624), for rewriting a field of a
+ * packet without summing the whole packet again: about 20 cycles instead of
+ * hundreds for a full UDP checksum. The one's complement sum does not depend on
+ * byte order as long as old and new values use the same one, so callers pass
+ * fields exactly as they sit in the packet.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Fold a 32-bit one's complement accumulator to 16 bits. */
+static inline uint16_t
+net_cksum_fold(uint32_t sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m') for one 16-bit word m -> m'. */
+static inline uint16_t
+net_cksum_update16(uint16_t cksum, uint16_t old_word, uint16_t new_word)
+{
+	uint32_t sum = (uint16_t)~cksum;
+
+	sum += (uint16_t)~old_word;
+	sum += new_word;
+	return (uint16_t)~net_cksum_fold(sum);
+}
+
+/* The same for a 32-bit field such as an IPv4 address. */
+static inline uint16_t
+net_cksum_update32(uint16_t cksum, uint32_t old_val, uint32_t new_val)
+{
+	uint32_t sum = (uint16_t)~cksum;
+
+	sum += (uint16_t)~(old_val >> 16);
+	sum += (uint16_t)~(old_val & 0xffff);
+	sum += new_val >> 16;
+	sum += new_val & 0xffff;
+	return (uint16_t)~net_cksum_fold(sum);
+}
+
+/* The same for any even-length byte field (an IPv6 address: len 16). */
+static inline uint16_t
+net_cksum_update_bytes(uint16_t cksum, const void *old_bytes, const void *new_bytes, size_t len)
+{
+	const uint8_t *o = old_bytes, *n = new_bytes;
+	uint32_t sum = (uint16_t)~cksum;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2) {
+		uint16_t ow, nw;
+
+		memcpy(&ow, o + i, 2);
+		memcpy(&nw, n + i, 2);
+		sum += (uint16_t)~ow;
+		sum += nw;
+	}
+	return (uint16_t)~net_cksum_fold(sum);
+}
+
+/*
+ * A UDP checksum that computes to 0 is sent as 0xffff (RFC 768): 0 means "no
+ * checksum". Apply after an incremental update of a UDP checksum.
+ */
+static inline uint16_t
+net_cksum_udp_nonzero(uint16_t cksum)
+{
+	return cksum == 0 ? 0xffff : cksum;
+}
+
+#endif

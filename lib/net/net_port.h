@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DTURN_NET_PORT_H
+#define DTURN_NET_PORT_H
+
+/* Types of lib/net: a reader finds every struct here without reading code. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_byteorder.h>
+#include <rte_ether.h>
+
+struct net_neigh_table;
+
+/*
+ * One DPDK port as the network sees it. Filled once by the app from config,
+ * read-only afterwards, so every lcore may read it without synchronisation.
+ */
+struct net_port {
+	uint16_t port_id;
+	struct rte_ether_addr mac;
+
+	bool has_ipv4;
+	rte_be32_t ipv4;
+	uint8_t ipv4_prefix;
+	rte_be32_t ipv4_gw;		/* 0 = no gateway: on-link destinations only */
+
+	bool has_ipv6;
+	uint8_t ipv6[16];		/* global address */
+	uint8_t ipv6_prefix;
+	bool has_ipv6_gw;
+	uint8_t ipv6_gw[16];		/* usually the router's link-local address */
+	uint8_t ipv6_ll[16];		/* fe80::/64 EUI-64 from mac: see net_ipv6_link_local() */
+
+	uint16_t mtu;			/* largest IP packet we send; 0 = 1500 */
+	struct net_neigh_table *neigh;	/* shared by all lcores */
+};
+
+/* Where a received UDP datagram sits in its mbuf, and who sent it. */
+struct net_udp_info {
+	uint8_t family;			/* AF_INET or AF_INET6 */
+	uint8_t src_addr[16];		/* IPv4 in the first 4 bytes, network order */
+	uint8_t dst_addr[16];
+	uint16_t src_port;		/* host order */
+	uint16_t dst_port;
+	uint16_t l3_offset;		/* offsets from the start of the frame */
+	uint16_t l4_offset;
+	uint16_t payload_offset;
+	uint16_t payload_len;
+};
+
+enum net_verdict {
+	NET_VERDICT_FREE,	/* handled or dropped (and counted): free the mbuf */
+	NET_VERDICT_TX,		/* rewritten into a reply: send it on the same port */
+	NET_VERDICT_UDP,	/* a valid UDP datagram for us: see struct net_udp_info */
+};
+
+/* Monotonic table counters kept by the table itself (not per lcore). */
+struct net_neigh_stats {
+	uint64_t full;		/* a neighbour could not be stored: table full */
+};
+
+#endif

@@ -1,0 +1,33 @@
+# Shared settings for the interop cases (sourced, not run).
+# Defaults are the fixed topology of docs/testing.md; the DTURN_* variables let the
+# cases be pointed at another server (e.g. coturn on the client's own address) to check
+# the cases themselves.
+CLIENT_NS=${DTURN_CLIENT_NS:-dturn-client}
+PEER_NS=${DTURN_PEER_NS:-dturn-peer}
+SERVER_V4=${DTURN_SERVER_V4:-198.18.0.1}
+SERVER_V6=${DTURN_SERVER_V6:-2001:db8:18::1}
+PEER_SERVER_V4=${DTURN_PEER_SERVER_V4:-198.19.0.1}
+PEER_SERVER_V6=${DTURN_PEER_SERVER_V6:-2001:db8:19::1}
+CLIENT_V4=198.18.0.2
+CLIENT_V6=2001:db8:18::2
+STUN_PORT=${DTURN_STUN_PORT:-3478}
+CAPTURE_IF=${DTURN_CAPTURE_IF:-eth0}
+INTEROP_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+NAME=$(basename "$0" .sh)
+
+pass() { echo "PASS $NAME"; exit 0; }
+fail() { echo "FAIL $NAME: $*"; exit 1; }
+
+in_client() { ip netns exec "$CLIENT_NS" "$@"; }
+in_peer() { ip netns exec "$PEER_NS" "$@"; }
+
+require_ns() {
+	local ns
+	for ns in "$@"; do
+		ip netns exec "$ns" true 2>/dev/null ||
+			fail "namespace $ns missing (run scripts/netns.sh up / scripts/run.sh --serve N)"
+	done
+}
+
+# Brackets for an IPv6 literal in host:port text.
+hostport() { case "$1" in *:*) echo "[$1]:$2" ;; *) echo "$1:$2" ;; esac; }

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Run every interop case against a real dturn on the fixed topology (docs/testing.md).
+#
+#   tests/interop/run-all.sh [--config FILE] [CASE...]
+#
+# Brings the topology and dturn up with 'scripts/run.sh --serve 300', runs each case
+# (tests/interop/*.sh; udp-csum-errors.sh always last) under a time bound, stops dturn and
+# removes the topology with 'scripts/run.sh --stop' (also on failure or interrupt), and
+# ends with the line "interop: N passed, N failed". Exit 0 only if nothing failed.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+SERVE_SECONDS=${DTURN_INTEROP_SECONDS:-300}
+CASE_SECONDS=120
+FIRST=(ping ping6 stunclient-v4 stunclient-v6 stun-client tshark-binding)
+LAST=(udp-csum-errors)
+
+run_args=()
+cases=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--config) [ $# -ge 2 ] || { echo "run-all: --config needs a file" >&2; exit 2; }
+		run_args+=(--config "$2"); shift 2 ;;
+	-h | --help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) cases+=("${1%.sh}"); shift ;;
+	esac
+done
+
+if [ ${#cases[@]} -eq 0 ]; then
+	cases=("${FIRST[@]}")
+	for f in "$HERE"/*.sh; do
+		n=$(basename "$f" .sh)
+		case " run-all ${FIRST[*]} ${LAST[*]} " in *" $n "*) continue ;; esac
+		cases+=("$n")
+	done
+	cases+=("${LAST[@]}")
+fi
+for n in "${cases[@]}"; do
+	[ -x "$HERE/$n.sh" ] || { echo "run-all: no case $HERE/$n.sh" >&2; exit 2; }
+done
+
+passed=0
+failed=0
+state=$(mktemp -d /tmp/dturn-interop.XXXXXX)
+finish() {
+	local rc=$?
+	echo "---- stopping dturn and removing the topology"
+	"$ROOT/scripts/run.sh" --stop || true
+	rm -rf "$state"
+	echo "interop: $passed passed, $failed failed"
+	if [ "$failed" -ne 0 ] || [ "$rc" -ne 0 ]; then exit 1; fi
+	exit 0
+}
+trap finish EXIT
+trap 'echo "run-all: interrupted"; failed=$((failed + 1)); exit 130' INT TERM
+
+echo "---- starting dturn for ${SERVE_SECONDS}s on the namespace topology"
+if ! "$ROOT/scripts/run.sh" --serve "$SERVE_SECONDS" ${run_args[@]+"${run_args[@]}"}; then
+	echo "FAIL setup: scripts/run.sh --serve did not bring dturn up (cases not run)"
+	failed=${#cases[@]}
+	exit 1
+fi
+
+# Checksum counters before the cases, so leftovers from earlier runs do not count.
+"$HERE/udp-csum-errors.sh" --baseline "$state/csum-baseline" || true
+export DTURN_INTEROP_BASELINE=$state/csum-baseline
+
+echo "---- running ${#cases[@]} case(s)"
+for n in "${cases[@]}"; do
+	out=$(timeout "$CASE_SECONDS" "$HERE/$n.sh" 2>&1) && rc=0 || rc=$?
+	line=$(grep -E "^(PASS|FAIL) " <<<"$out" | tail -n1 || true)
+	if [ $rc -eq 0 ] && [ "${line%% *}" = PASS ]; then
+		passed=$((passed + 1))
+		echo "$line"
+	else
+		failed=$((failed + 1))
+		if [ $rc -eq 124 ]; then
+			echo "FAIL $n: did not finish within ${CASE_SECONDS}s"
+		elif [ "${line%% *}" = FAIL ]; then
+			echo "$line"
+		else
+			echo "FAIL $n: exit $rc without a verdict: $(tail -n 3 <<<"$out" | tr '\n' ' ')"
+		fi
+	fi
+done
