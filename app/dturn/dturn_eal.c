@@ -96,7 +96,8 @@ dturn_eal_init(struct dturn_app *app, const char *argv0)
 	int ret = rte_eal_init(argc, argv);
 
 	if (ret < 0) {
-		fprintf(stderr, "dturn: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
+		fprintf(stderr, "dturn: EAL initialisation failed%s%s (see the EAL messages above)\n",
+			rte_errno != 0 ? ": " : "", rte_errno != 0 ? rte_strerror(rte_errno) : "");
 		return -1;
 	}
 	RTE_LOG(INFO, DTURN, "EAL up: lcores %s, %u MB %s (%lu MB of hugepages free)\n", e->lcores,

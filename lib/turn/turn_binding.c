@@ -60,9 +60,10 @@ respond_classic(const struct turn_server *srv, const struct stun_msg *req,
 		metrics_inc(mx, METRICS_DROP_STUN_CHANGE_REQUEST);
 		return 0;
 	}
+	/* No SOFTWARE: RFC 3489's SERVER attribute must be a multiple of 4 bytes
+	 * long, and clients of that age reject the whole response otherwise. */
 	stun_builder_init_classic(&b, out, cap, STUN_METHOD_BINDING, STUN_CLASS_SUCCESS, req->tid);
 	stun_add_addr(&b, STUN_ATTR_MAPPED_ADDRESS, &ep->client);
-	add_software(&b, srv);
 	return finish(&b, mx, METRICS_STUN_CLASSIC_ANSWERED);
 }
 
