@@ -22,7 +22,9 @@ cleanup() {
 trap cleanup EXIT
 
 # tshark writes as root into a root-owned directory; -a bounds it even if the stop is missed.
-in_client timeout 60 tshark -i "$CAPTURE_IF" -f "udp port $STUN_PORT" -a duration:50 \
+# Started without a shell function so that $! is the timeout process ('ip netns exec'
+# execs it), which passes SIGTERM on to tshark.
+ip netns exec "$CLIENT_NS" timeout 60 tshark -i "$CAPTURE_IF" -f "udp port $STUN_PORT" -a duration:50 \
 	-w "$cap" >"$tmp/tshark.out" 2>&1 &
 tpid=$!
 for _ in $(seq 100); do
@@ -44,7 +46,7 @@ for srv in "$SERVER_V4" "$SERVER_V6"; do
 	fi
 done
 sleep 0.5
-kill -INT "$tpid" 2>/dev/null || true
+kill -TERM "$tpid" 2>/dev/null || true
 wait "$tpid" 2>/dev/null || true
 tpid=
 [ -s "$cap" ] || fail "no capture written: $(tr '\n' ' ' <"$tmp/tshark.out")"

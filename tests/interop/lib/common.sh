@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # Shared settings for the interop cases (sourced, not run).
 # Defaults are the fixed topology of docs/testing.md; the DTURN_* variables let the
 # cases be pointed at another server (e.g. coturn on the client's own address) to check

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # turnutils_stunclient check shared by stunclient-v4.sh and stunclient-v6.sh (sourced).
 # turnutils_stunclient prints "<n>: : IPv4. UDP reflexive addr: <ip>:<port>" (IPv6: "IPv6.",
 # address not bracketed) from the XOR-MAPPED-ADDRESS of the response; it prints
