@@ -14,7 +14,7 @@
 #include "net.h"
 
 #define RTE_LOGTYPE_DTURN RTE_LOGTYPE_USER1
-#define DTURN_MAX_WORKERS 64
+#define DTURN_MAX_WORKERS DP_MAX_WORKERS
 
 struct dturn_app {
 	const char *config_path;
@@ -26,6 +26,9 @@ struct dturn_app {
 	struct dp_settings settings;
 	unsigned int worker_count;
 	struct dp_lcore *workers[DTURN_MAX_WORKERS];
+	struct dp_control *control;  /* the main lcore's half of the data plane */
+	struct auth *auth;           /* NULL: Binding only */
+	struct table *table;
 	volatile bool quit;
 };
 
@@ -35,6 +38,10 @@ int dturn_eal_init(struct dturn_app *app, const char *argv0);
 /* dturn_ports.c: configure, start and stop the ports of [port NAME] sections. */
 int dturn_ports_start(struct dturn_app *app);
 void dturn_ports_stop(struct dturn_app *app);
+
+/* dturn_turn.c: credentials, table, policy and control rings from [turn]. */
+int dturn_turn_setup(struct dturn_app *app);
+void dturn_turn_teardown(struct dturn_app *app);
 
 /* dturn_workers.c: per-lcore contexts, launch and wait. */
 int dturn_workers_launch(struct dturn_app *app);

@@ -103,7 +103,8 @@ start_port(struct dturn_app *app, const struct conf_port *cp, struct net_port *n
 int
 dturn_ports_start(struct dturn_app *app)
 {
-	app->pool = rte_pktmbuf_pool_create("dturn_mbufs", app->conf.eal.mbufs, MBUF_CACHE, 0,
+	app->pool = rte_pktmbuf_pool_create("dturn_mbufs", app->conf.eal.mbufs, MBUF_CACHE,
+					    DP_MBUF_PRIV_SIZE,
 					    RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 	if (app->pool == NULL) {
 		RTE_LOG(ERR, DTURN, "cannot create %u mbufs: %s (raise [eal] memory_mb)\n",

@@ -3,6 +3,7 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_random.h>
 
 #include "dturn_app.h"
 
@@ -15,6 +16,10 @@ dturn_workers_launch(struct dturn_app *app)
 		struct dp_lcore *lc = app->workers[i];
 
 		lc->lcore_id = lcore_id;
+		lc->worker = i;
+		lc->to_control = app->control->requests;
+		lc->from_control = app->control->replies[i];
+		lc->tid_state = rte_rand() | 1;
 		lc->port_count = app->port_count;
 		for (unsigned int p = 0; p < app->port_count; p++) {
 			lc->ports[p].port = &app->ports[p];

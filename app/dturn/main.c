@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -69,6 +70,7 @@ settings_from_conf(struct dp_settings *s, const struct conf *c)
 	for (unsigned int i = 0; i < c->stun.listen_port_count && i < DP_MAX_LISTEN_PORTS; i++)
 		s->listen_ports[s->listen_port_count++] = c->stun.listen_ports[i];
 	turn_server_init(&s->turn, c->stun.software);
+	s->tsc_per_ms = rte_get_tsc_hz() / 1000;
 }
 
 static int
@@ -90,41 +92,64 @@ alloc_workers(struct dturn_app *app)
 	return 0;
 }
 
+/* The workers' blocks, then the control lcore's: telemetry index = worker, last = control. */
+static unsigned int
+metric_blocks(const struct dturn_app *app, const struct metrics_lcore **blocks)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < app->worker_count; i++)
+		blocks[n++] = app->workers[i] != NULL ? &app->workers[i]->mx : NULL;
+	blocks[n++] = app->control != NULL ? &app->control->mx : NULL;
+	return n;
+}
+
 static void
 print_counters(const struct dturn_app *app)
 {
-	const struct metrics_lcore *blocks[DTURN_MAX_WORKERS];
+	const struct metrics_lcore *blocks[DTURN_MAX_WORKERS + 1];
+	unsigned int n = metric_blocks(app, blocks);
 
-	for (unsigned int i = 0; i < app->worker_count; i++)
-		blocks[i] = app->workers[i] != NULL ? &app->workers[i]->mx : NULL;
 	printf("dturn: counters at exit:\n");
-	metrics_print_totals(stdout, blocks, app->worker_count, reason_name, STUN_RESULT_MAX);
+	metrics_print_totals(stdout, blocks, n, reason_name, STUN_RESULT_MAX);
 	fflush(stdout);
 }
 
-/* The main lcore's work while the workers poll: for now, wait for a signal. */
+/*
+ * The main lcore's work while the workers poll: answer the requests that
+ * change the table, expire what is old, and sleep a little when idle.
+ */
 static void
 control_loop(struct dturn_app *app)
 {
-	while (stop_signal == 0)
-		rte_delay_us_sleep(50 * 1000);
+	while (stop_signal == 0) {
+		unsigned int n = 0;
+
+		if (app->control->requests != NULL)
+			n = dp_control_poll(app->control, (uint64_t)time(NULL));
+		if (n == 0)
+			rte_delay_us_sleep(200);
+	}
 	RTE_LOG(NOTICE, DTURN, "signal %d: stopping\n", (int)stop_signal);
 }
 
 static int
 run(struct dturn_app *app, const char *argv0)
 {
-	const struct metrics_lcore *blocks[DTURN_MAX_WORKERS];
+	const struct metrics_lcore *blocks[DTURN_MAX_WORKERS + 1];
 	int rc = 1;
 
 	if (dturn_eal_init(app, argv0) != 0)
 		return 1;
 	settings_from_conf(&app->settings, &app->conf);
-	if (alloc_workers(app) != 0 || dturn_ports_start(app) != 0)
+	if (alloc_workers(app) != 0 || dturn_ports_start(app) != 0 || dturn_turn_setup(app) != 0)
 		goto out;
-	for (unsigned int i = 0; i < app->worker_count; i++)
-		blocks[i] = &app->workers[i]->mx;
-	if (metrics_telemetry_register(blocks, app->worker_count, reason_name, STUN_RESULT_MAX) != 0)
+	app->settings.ports = app->ports;
+	app->settings.port_count = app->port_count;
+
+	unsigned int nblocks = metric_blocks(app, blocks);
+
+	if (metrics_telemetry_register(blocks, nblocks, reason_name, STUN_RESULT_MAX) != 0)
 		RTE_LOG(WARNING, DTURN, "telemetry command /dturn/stats not registered\n");
 	if (dturn_workers_launch(app) != 0) {
 		dturn_workers_wait(app);
@@ -138,6 +163,7 @@ run(struct dturn_app *app, const char *argv0)
 out:
 	dturn_ports_stop(app);
 	print_counters(app);
+	dturn_turn_teardown(app);
 	for (unsigned int i = 0; i < app->worker_count; i++)
 		rte_free(app->workers[i]);
 	rte_eal_cleanup();

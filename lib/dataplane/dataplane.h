@@ -12,8 +12,10 @@
 #include <stdint.h>
 
 #include <rte_common.h>
+#include <rte_cycles.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
+#include <rte_ring.h>
 
 #include "metrics.h"
 #include "net.h"
@@ -26,12 +28,43 @@
 /* Largest STUN response built before it is copied into the request's mbuf. */
 #define DP_SCRATCH 1536
 
+#define DP_MAX_WORKERS 64
+#define DP_RING_SIZE 4096
+
 /* Shared by every worker, read-only while they run. */
 struct dp_settings {
 	uint16_t listen_ports[DP_MAX_LISTEN_PORTS]; /* host order */
 	unsigned int listen_port_count;
 	struct turn_server turn;
+	const struct net_port *ports; /* indexed by port_index */
+	unsigned int port_count;
+	uint64_t tsc_per_ms;          /* the one clock workers and control share */
 };
+
+/*
+ * Carried in each mbuf's private area so a request handed to the control
+ * lcore can be answered and sent back through the worker that received it.
+ */
+struct dp_meta {
+	struct net_udp_info info;
+	uint16_t port_index;
+	uint16_t worker;
+};
+
+static inline struct dp_meta *
+dp_meta(struct rte_mbuf *m)
+{
+	return (struct dp_meta *)rte_mbuf_to_priv(m);
+}
+
+/* Size of the mbuf private area the pool must be created with. */
+#define DP_MBUF_PRIV_SIZE RTE_ALIGN(sizeof(struct dp_meta), RTE_MBUF_PRIV_ALIGN)
+
+static inline uint64_t
+dp_now_ms(const struct dp_settings *s)
+{
+	return rte_get_tsc_cycles() / s->tsc_per_ms;
+}
 
 struct dp_port_queue {
 	const struct net_port *port;
@@ -43,14 +76,40 @@ struct dp_port_queue {
 /* Everything one worker lcore touches; written by that lcore only (metrics are read by telemetry). */
 struct dp_lcore {
 	unsigned int lcore_id;
+	unsigned int worker;           /* index: RX/TX queue, table reader id */
 	unsigned int port_count;
 	struct dp_port_queue ports[DP_MAX_PORTS];
 	struct rte_mempool *pool;
 	const struct dp_settings *settings;
 	const volatile bool *quit; /* set by the control lcore */
+	struct rte_ring *to_control;   /* shared, multi-producer */
+	struct rte_ring *from_control; /* this worker's replies */
+	uint64_t tid_state;            /* Data indication transaction ids */
 	struct metrics_lcore mx;
 	uint8_t scratch[DP_SCRATCH];
 } __rte_cache_aligned;
+
+/*
+ * The control lcore's half: it owns the table writes. Requests come from the
+ * workers over one ring and go back over each worker's own ring.
+ */
+struct dp_control {
+	struct turn_control turn;
+	const struct dp_settings *settings;
+	struct rte_ring *requests;
+	struct rte_ring *replies[DP_MAX_WORKERS];
+	unsigned int worker_count;
+	uint64_t next_sweep_ms;
+	struct metrics_lcore mx;
+	uint8_t scratch[DP_SCRATCH];
+};
+
+/* Answer up to one burst of requests; returns how many were taken. */
+unsigned int dp_control_poll(struct dp_control *c, uint64_t now_s);
+
+/* Relay one datagram as turn decided (exposed for tests). */
+void dp_relay(struct dp_lcore *lc, struct rte_mbuf *m, const struct net_udp_info *info,
+	      const struct turn_relay *rel, uint64_t now_tsc);
 
 /* The worker's entry point for rte_eal_remote_launch; arg is its struct dp_lcore. */
 int dp_lcore_main(void *arg);

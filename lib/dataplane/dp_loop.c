@@ -11,8 +11,27 @@ dp_lcore_main(void *arg)
 	struct dp_lcore *lc = arg;
 	struct rte_mbuf *pkts[DP_BURST];
 
+	struct table *table = lc->settings->turn.table;
+
+	if (table != NULL)
+		table_reader_register(table, lc->worker);
 	while (!__atomic_load_n(lc->quit, __ATOMIC_RELAXED)) {
 		uint64_t now = rte_rdtsc();
+
+		/* Answers from the control lcore leave through this worker's TX queues. */
+		if (lc->from_control != NULL) {
+			uint16_t n = (uint16_t)rte_ring_sc_dequeue_burst(lc->from_control,
+									 (void **)pkts, DP_BURST, NULL);
+
+			for (uint16_t i = 0; i < n; i++) {
+				uint16_t pi = dp_meta(pkts[i])->port_index;
+
+				if (pi < lc->port_count)
+					dp_tx_enqueue(lc, &lc->ports[pi], pkts[i]);
+				else
+					rte_pktmbuf_free(pkts[i]);
+			}
+		}
 
 		for (unsigned int p = 0; p < lc->port_count; p++) {
 			struct dp_port_queue *pq = &lc->ports[p];
@@ -23,8 +42,13 @@ dp_lcore_main(void *arg)
 		}
 		for (unsigned int p = 0; p < lc->port_count; p++)
 			dp_tx_flush(lc, &lc->ports[p]);
+		/* Every pass, even an idle one: deleted entries wait for this. */
+		if (table != NULL)
+			table_reader_quiescent(table, lc->worker);
 	}
 	for (unsigned int p = 0; p < lc->port_count; p++)
 		dp_tx_flush(lc, &lc->ports[p]);
+	if (table != NULL)
+		table_reader_unregister(table, lc->worker);
 	return 0;
 }

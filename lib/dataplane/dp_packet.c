@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Per-packet work: L2/L3 in lib/net, then the listening ports' STUN service. */
+/*
+ * Per-packet work: L2/L3 in lib/net, then by UDP destination: a listening
+ * port (STUN or ChannelData by the first byte, RFC 7983) or a relayed
+ * address (peer data).
+ */
 #include <string.h>
 #include <sys/socket.h>
 
@@ -25,23 +29,25 @@ to_stun_addr(struct stun_addr *out, uint8_t family, const uint8_t *addr, uint16_
 	memcpy(out->addr, addr, family == AF_INET ? 4 : 16);
 }
 
-/* A STUN message on a listening port: the answer replaces the request in its own mbuf. */
 static void
-handle_stun(struct dp_lcore *lc, struct dp_port_queue *pq, struct rte_mbuf *m,
-	    const struct net_udp_info *info, const uint8_t *payload)
+endpoints_of(struct turn_endpoints *ep, const struct net_udp_info *info, uint16_t port_index)
 {
-	struct turn_endpoints ep;
+	to_stun_addr(&ep->client, info->family, info->src_addr, info->src_port);
+	to_stun_addr(&ep->local, info->family, info->dst_addr, info->dst_port);
+	ep->port_index = port_index;
+}
 
-	to_stun_addr(&ep.client, info->family, info->src_addr, info->src_port);
-	to_stun_addr(&ep.local, info->family, info->dst_addr, info->dst_port);
+static uint16_t
+port_index_of(const struct dp_lcore *lc, const struct dp_port_queue *pq)
+{
+	return (uint16_t)(pq - lc->ports);
+}
 
-	size_t n = turn_handle_stun(&lc->settings->turn, payload, info->payload_len, &ep,
-				    lc->scratch, sizeof(lc->scratch), &lc->mx);
-
-	if (n == 0) {
-		rte_pktmbuf_free(m);
-		return;
-	}
+/* The answer replaces the request in its own mbuf. */
+static void
+send_reply(struct dp_lcore *lc, struct dp_port_queue *pq, struct rte_mbuf *m,
+	   const struct net_udp_info *info, size_t n)
+{
 	if ((size_t)info->payload_offset + n > (size_t)(m->buf_len - m->data_off)) {
 		metrics_inc(&lc->mx, METRICS_DROP_NET_TOO_BIG);
 		rte_pktmbuf_free(m);
@@ -55,31 +61,110 @@ handle_stun(struct dp_lcore *lc, struct dp_port_queue *pq, struct rte_mbuf *m,
 	dp_tx_enqueue(lc, pq, m);
 }
 
+/* A request that changes the table goes to the control lcore with what it needs to answer. */
 static void
-handle_udp(struct dp_lcore *lc, struct dp_port_queue *pq, struct rte_mbuf *m,
-	   const struct net_udp_info *info)
+hand_to_control(struct dp_lcore *lc, struct dp_port_queue *pq, struct rte_mbuf *m,
+		const struct net_udp_info *info)
 {
-	if (!is_listen_port(lc->settings, info->dst_port)) {
-		metrics_inc(&lc->mx, METRICS_DROP_UDP_PORT);
-		rte_pktmbuf_free(m);
-		return;
-	}
-	metrics_inc(&lc->mx, METRICS_UDP_RECEIVED);
+	struct dp_meta *meta = dp_meta(m);
 
+	meta->info = *info;
+	meta->port_index = port_index_of(lc, pq);
+	meta->worker = (uint16_t)lc->worker;
+	if (lc->to_control == NULL || rte_ring_mp_enqueue(lc->to_control, m) != 0) {
+		metrics_inc(&lc->mx, METRICS_DROP_CONTROL_FULL);
+		rte_pktmbuf_free(m);
+	}
+}
+
+static void
+handle_listen_port(struct dp_lcore *lc, struct dp_port_queue *pq, struct rte_mbuf *m,
+		   const struct net_udp_info *info, uint64_t now_tsc)
+{
+	const struct dp_settings *s = lc->settings;
 	const uint8_t *payload = rte_pktmbuf_mtod_offset(m, const uint8_t *, info->payload_offset);
+	struct turn_clock clk = { .now_ms = now_tsc / s->tsc_per_ms };
+	struct turn_endpoints ep;
+	struct turn_relay rel;
+	enum turn_verdict v;
+	size_t n = 0;
+
+	metrics_inc(&lc->mx, METRICS_UDP_RECEIVED);
+	endpoints_of(&ep, info, port_index_of(lc, pq));
 
 	/* RFC 7983 §7 */
 	switch (stun_demux(payload, info->payload_len)) {
 	case STUN_DEMUX_STUN:
-		handle_stun(lc, pq, m, info, payload);
-		return;
+		v = turn_handle_stun(&s->turn, payload, info->payload_len, &ep, &clk, lc->scratch,
+				     sizeof(lc->scratch), &n, &rel, &lc->mx);
+		break;
 	case STUN_DEMUX_CHANNEL:
-		metrics_inc(&lc->mx, METRICS_DROP_CHANNEL_DATA);
+		v = turn_handle_channel_data(&s->turn, payload, info->payload_len, &ep, &clk, &rel,
+					     &lc->mx);
 		break;
 	default:
 		metrics_inc(&lc->mx, METRICS_DROP_DEMUX_OTHER);
+		v = TURN_VERDICT_DROP;
 		break;
 	}
+
+	switch (v) {
+	case TURN_VERDICT_REPLY:
+		send_reply(lc, pq, m, info, n);
+		break;
+	case TURN_VERDICT_CONTROL:
+		hand_to_control(lc, pq, m, info);
+		break;
+	case TURN_VERDICT_RELAY:
+		dp_relay(lc, m, info, &rel, now_tsc);
+		break;
+	case TURN_VERDICT_DROP:
+	default:
+		rte_pktmbuf_free(m);
+		break;
+	}
+}
+
+static bool
+is_relayed_destination(const struct dp_settings *s, const struct net_udp_info *info)
+{
+	const struct table *t = s->turn.table;
+
+	return t != NULL && table_relay_port_in_range(t, info->dst_port) &&
+	       table_is_relay_addr(t, info->family == AF_INET ? STUN_FAMILY_IPV4 : STUN_FAMILY_IPV6,
+				   info->dst_addr);
+}
+
+static void
+handle_peer(struct dp_lcore *lc, struct rte_mbuf *m, const struct net_udp_info *info,
+	    uint64_t now_tsc)
+{
+	struct turn_clock clk = { .now_ms = now_tsc / lc->settings->tsc_per_ms };
+	struct stun_addr peer, dst;
+	struct turn_relay rel;
+
+	to_stun_addr(&peer, info->family, info->src_addr, info->src_port);
+	to_stun_addr(&dst, info->family, info->dst_addr, info->dst_port);
+	if (turn_handle_peer_data(&lc->settings->turn, &peer, &dst, info->payload_len, &clk, &rel,
+				  &lc->mx) == TURN_VERDICT_RELAY)
+		dp_relay(lc, m, info, &rel, now_tsc);
+	else
+		rte_pktmbuf_free(m);
+}
+
+static void
+handle_udp(struct dp_lcore *lc, struct dp_port_queue *pq, struct rte_mbuf *m,
+	   const struct net_udp_info *info, uint64_t now_tsc)
+{
+	if (is_listen_port(lc->settings, info->dst_port)) {
+		handle_listen_port(lc, pq, m, info, now_tsc);
+		return;
+	}
+	if (is_relayed_destination(lc->settings, info)) {
+		handle_peer(lc, m, info, now_tsc);
+		return;
+	}
+	metrics_inc(&lc->mx, METRICS_DROP_UDP_PORT);
 	rte_pktmbuf_free(m);
 }
 
@@ -100,7 +185,7 @@ dp_handle_burst(struct dp_lcore *lc, struct dp_port_queue *pq, struct rte_mbuf *
 			dp_tx_enqueue(lc, pq, m);
 			break;
 		case NET_VERDICT_UDP:
-			handle_udp(lc, pq, m, &info);
+			handle_udp(lc, pq, m, &info, now_tsc);
 			break;
 		case NET_VERDICT_FREE:
 		default:

@@ -25,6 +25,39 @@
 	X(STUN_INDICATION_ACCEPTED, "stun_indication_accepted", "Binding indications accepted silently") \
 	X(STUN_ERROR_ANSWERED,   "stun_error_answered",   "requests answered with an error response (420, 400)") \
 	X(STUN_CLASSIC_ANSWERED, "stun_classic_answered", "RFC 3489 Binding requests answered with MAPPED-ADDRESS") \
+	X(TURN_ALLOCATED,        "turn_allocated",        "allocations created") \
+	X(TURN_ALLOCATE_REPLAYED, "turn_allocate_replayed", "retransmitted Allocate answered from the kept response") \
+	X(TURN_REFRESHED,        "turn_refreshed",        "allocations refreshed") \
+	X(TURN_DELETED,          "turn_deleted",          "allocations deleted by Refresh with LIFETIME 0") \
+	X(TURN_EXPIRED,          "turn_expired",          "allocations expired") \
+	X(TURN_PERMISSIONS,      "turn_permissions",      "CreatePermission requests granted") \
+	X(TURN_CHANNELS,         "turn_channels",         "ChannelBind requests granted") \
+	X(TURN_CHALLENGED,       "turn_challenged",       "requests without credentials answered 401 with a nonce") \
+	X(TURN_AUTH_FAILED,      "turn_auth_failed",      "requests with wrong credentials answered 401") \
+	X(TURN_STALE_NONCE,      "turn_stale_nonce",      "requests with an expired nonce answered 438") \
+	X(TURN_ERROR_400,        "turn_error_400",        "TURN requests answered 400 Bad Request") \
+	X(TURN_ERROR_403,        "turn_error_403",        "TURN requests answered 403 Forbidden (peer refused)") \
+	X(TURN_ERROR_437,        "turn_error_437",        "TURN requests answered 437 Allocation Mismatch") \
+	X(TURN_ERROR_441,        "turn_error_441",        "TURN requests answered 441 Wrong Credentials") \
+	X(TURN_ERROR_442,        "turn_error_442",        "TURN requests answered 442 Unsupported Transport") \
+	X(TURN_ERROR_440,        "turn_error_440",        "TURN requests answered 440 Address Family not Supported") \
+	X(TURN_ERROR_443,        "turn_error_443",        "TURN requests answered 443 Peer Address Family Mismatch") \
+	X(TURN_ERROR_486,        "turn_error_486",        "TURN requests answered 486 Allocation Quota Reached") \
+	X(TURN_ERROR_508,        "turn_error_508",        "TURN requests answered 508 Insufficient Capacity") \
+	X(TURN_TO_CONTROL,       "turn_to_control",       "TURN requests handed to the control lcore") \
+	X(RELAY_TO_PEER,         "relay_to_peer",         "client data relayed to a peer") \
+	X(RELAY_TO_CLIENT_CHANNEL, "relay_to_client_channel", "peer data relayed to a client as ChannelData") \
+	X(RELAY_TO_CLIENT_DATA,  "relay_to_client_data",  "peer data relayed to a client as a Data indication") \
+	X(RELAY_HAIRPIN,         "relay_hairpin",         "client data delivered to another allocation of this relay") \
+	X(DROP_RELAY_NO_ALLOCATION, "drop_relay_no_allocation", "Send/ChannelData from a client without an allocation") \
+	X(DROP_RELAY_NO_CHANNEL, "drop_relay_no_channel", "ChannelData on a channel that is not bound") \
+	X(DROP_RELAY_NO_PERMISSION, "drop_relay_no_permission", "data to or from a peer without a permission") \
+	X(DROP_RELAY_POLICY,     "drop_relay_policy",     "Send indication to a peer the policy refuses") \
+	X(DROP_RELAY_SEND_INVALID, "drop_relay_send_invalid", "Send indication without a valid XOR-PEER-ADDRESS or DATA") \
+	X(DROP_RELAY_TOO_BIG,    "drop_relay_too_big",    "relayed data that would not fit a datagram") \
+	X(DROP_PEER_NO_ALLOCATION, "drop_peer_no_allocation", "peer datagram to a relayed port with no allocation") \
+	X(DROP_CONTROL_FULL,     "drop_control_full",     "request dropped: the control lcore's queue was full") \
+	X(DROP_CONTROL_NO_TURN,  "drop_control_no_turn",  "TURN request while no realm/users are configured") \
 	X(DROP_ETH_SHORT,        "drop_eth_short",        "frame shorter than an Ethernet header") \
 	X(DROP_ETH_NOT_OURS,     "drop_eth_not_ours",     "unicast frame for another MAC address") \
 	X(DROP_ETH_TYPE,         "drop_eth_type",         "EtherType we do not serve (VLAN, LLDP, ...)") \

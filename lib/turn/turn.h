@@ -3,40 +3,123 @@
 #define DTURN_TURN_H
 
 /*
- * STUN and TURN semantics on one datagram that arrived on a listening port.
- * Written against plain buffers and addresses (no mbufs), so every handler
- * runs in unit tests without a NIC. Each outcome is counted in the caller's
- * per-lcore metrics.
+ * STUN and TURN semantics (RFC 8489, RFC 8656) on plain buffers and
+ * addresses, no mbufs, so every handler runs in unit tests without a NIC.
+ *
+ * Two sides:
+ *  - worker side (any lcore, read-only on the table): Binding, and the relay
+ *    decisions for Send indications, ChannelData and peer datagrams;
+ *  - control side (the one writer lcore): Allocate, Refresh,
+ *    CreatePermission and ChannelBind, which change the table.
+ * Every outcome is counted in the caller's per-lcore metrics.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "auth.h"
 #include "metrics.h"
 #include "stun.h"
+#include "table.h"
+#include "turn_policy.h"
 
 #define TURN_SOFTWARE_MAX 128
+#define TURN_PROTO_UDP 17
+
+/* RFC 8656 §3.x defaults (seconds). */
+#define TURN_ALLOCATION_LIFETIME_DEFAULT 600
+#define TURN_PERMISSION_LIFETIME 300
+#define TURN_CHANNEL_LIFETIME 600
+/* RFC 8489 §6.3.1: how long a retransmitted Allocate gets the same answer. */
+#define TURN_TRANSACTION_LIFETIME_MS 40000
 
 /* Server-wide settings, read-only once the workers run. */
 struct turn_server {
 	char software[TURN_SOFTWARE_MAX]; /* SOFTWARE attribute; empty: not sent */
 	uint16_t software_len;
+	const struct auth *auth;          /* NULL: no TURN service, Binding only */
+	struct table *table;
+	struct turn_policy policy;
+	uint32_t lifetime_max_s;
+	uint32_t allocations_per_user;    /* 0: unlimited */
 };
 
 /* Where a datagram came from and arrived at. */
 struct turn_endpoints {
 	struct stun_addr client; /* the source: the client's reflexive address */
 	struct stun_addr local;  /* the destination: our address and listening port */
+	uint16_t port_index;     /* the net port it arrived on */
+};
+
+/* Both clocks a handler needs: monotonic for lifetimes, wall for REST and nonces. */
+struct turn_clock {
+	uint64_t now_ms;
+	uint64_t now_s;
+};
+
+/* Fill a turn_server: software may be NULL or empty. */
+void turn_server_init(struct turn_server *srv, const char *software);
+
+/* ---- worker side ---- */
+
+enum turn_verdict {
+	TURN_VERDICT_DROP,     /* counted; free the packet */
+	TURN_VERDICT_REPLY,    /* a response of the returned length is in out */
+	TURN_VERDICT_CONTROL,  /* a request that changes the table: hand it to the control lcore */
+	TURN_VERDICT_RELAY,    /* data to forward: see struct turn_relay */
 };
 
 /*
- * Handle one datagram that RFC 7983 demultiplexing called STUN. Writes the
- * response (if any) into out and returns its length; 0 means nothing is sent
- * (an indication, or a drop that has been counted).
+ * Where relayed data goes. To a peer: UDP from the allocation's relayed
+ * address to peer. To a client: from the listening address the client uses,
+ * as ChannelData when channel != 0, else as a Data indication whose
+ * XOR-PEER-ADDRESS is peer.
  */
-size_t turn_handle_stun(const struct turn_server *srv, const uint8_t *dgram, size_t len,
-			const struct turn_endpoints *ep, uint8_t *out, size_t cap,
-			struct metrics_lcore *mx);
+struct turn_relay {
+	bool to_client;
+	uint16_t port_index;          /* net port to send on */
+	struct stun_addr src;         /* our address and port */
+	struct stun_addr dst;         /* peer, or client */
+	struct stun_addr peer;        /* to_client: the peer the data came from */
+	uint16_t channel;             /* to_client: 0 = Data indication */
+	uint32_t data_offset;         /* the bytes to relay, inside the datagram */
+	uint32_t data_len;
+};
+
+/*
+ * Handle one datagram that RFC 7983 demultiplexing called STUN on a listening
+ * port. On TURN_VERDICT_REPLY the response is in out (*reply_len bytes); on
+ * TURN_VERDICT_RELAY rel says where the data goes.
+ */
+enum turn_verdict turn_handle_stun(const struct turn_server *srv, const uint8_t *dgram,
+				   size_t len, const struct turn_endpoints *ep,
+				   const struct turn_clock *clk, uint8_t *out, size_t cap,
+				   size_t *reply_len, struct turn_relay *rel,
+				   struct metrics_lcore *mx);
+
+/* RFC 8656 §12.6: ChannelData from a client. */
+enum turn_verdict turn_handle_channel_data(const struct turn_server *srv, const uint8_t *dgram,
+					   size_t len, const struct turn_endpoints *ep,
+					   const struct turn_clock *clk, struct turn_relay *rel,
+					   struct metrics_lcore *mx);
+
+/*
+ * RFC 8656 §11.3 / §12.7: a datagram from a peer to a relayed address. dst
+ * is the relayed address and port it reached.
+ */
+enum turn_verdict turn_handle_peer_data(const struct turn_server *srv,
+					const struct stun_addr *peer, const struct stun_addr *dst,
+					uint32_t data_len, const struct turn_clock *clk,
+					struct turn_relay *rel, struct metrics_lcore *mx);
+
+/*
+ * RFC 8656 §11.4: the Data indication header (20-byte STUN header,
+ * XOR-PEER-ADDRESS, DATA attribute header) for data_len bytes from peer.
+ * Returns its length; the caller appends the data and pads it to 4 bytes.
+ */
+size_t turn_data_indication_header(uint8_t *out, size_t cap, const struct stun_addr *peer,
+				   uint32_t data_len, const uint8_t tid[STUN_TID_LEN]);
 
 /* RFC 8489 §6.3 (and §12 for RFC 3489 clients): answer a Binding request. */
 size_t turn_handle_binding(const struct turn_server *srv, const struct stun_msg *req,
@@ -47,7 +130,34 @@ size_t turn_handle_binding(const struct turn_server *srv, const struct stun_msg 
 size_t turn_respond_unknown_attributes(const struct turn_server *srv, const struct stun_msg *req,
 				       uint8_t *out, size_t cap, struct metrics_lcore *mx);
 
-/* Fill a turn_server from its settings. */
-void turn_server_init(struct turn_server *srv, const char *software);
+/* ---- control side (the table's one writer) ---- */
+
+struct turn_quota;
+
+/* The control lcore's state besides the table: per-user allocation counts. */
+struct turn_control {
+	const struct turn_server *srv;
+	struct turn_quota *quota;
+};
+
+int turn_control_init(struct turn_control *ctl, const struct turn_server *srv,
+		      uint32_t capacity, int socket);
+void turn_control_free(struct turn_control *ctl);
+
+/*
+ * Handle a request that turn_handle_stun sent to the control lcore: Allocate,
+ * Refresh, CreatePermission or ChannelBind. Returns the response length in
+ * out (0: nothing to send, counted).
+ */
+size_t turn_handle_request(struct turn_control *ctl, const uint8_t *dgram, size_t len,
+			   const struct turn_endpoints *ep, const struct turn_clock *clk,
+			   uint8_t *out, size_t cap, struct metrics_lcore *mx);
+
+/* Expire allocations, permissions and channels; bounded work per call. */
+unsigned int turn_control_sweep(struct turn_control *ctl, const struct turn_clock *clk,
+				unsigned int budget);
+
+/* The 5-tuple key of a client's allocation. */
+void turn_client_key(struct table_5tuple *k, const struct turn_endpoints *ep);
 
 #endif

@@ -2,7 +2,7 @@
 /* Dispatch of one STUN datagram on a listening port by method and class. */
 #include <string.h>
 
-#include "turn.h"
+#include "turn_internal.h"
 
 _Static_assert(METRICS_STUN_REASONS >= STUN_RESULT_MAX, "metrics must hold every stun_result");
 
@@ -11,6 +11,8 @@ turn_server_init(struct turn_server *srv, const char *software)
 {
 	size_t n = software != NULL ? strlen(software) : 0;
 
+	memset(srv, 0, sizeof(*srv));
+	srv->lifetime_max_s = 3600;
 	if (n >= TURN_SOFTWARE_MAX)
 		n = TURN_SOFTWARE_MAX - 1;
 	memcpy(srv->software, software != NULL ? software : "", n);
@@ -18,22 +20,23 @@ turn_server_init(struct turn_server *srv, const char *software)
 	srv->software_len = (uint16_t)n;
 }
 
-static size_t
+static void
 count_decode_failure(struct metrics_lcore *mx, enum stun_result r)
 {
 	metrics_inc(mx, METRICS_DROP_STUN_DECODE);
 	if ((unsigned int)r < METRICS_STUN_REASONS)
 		mx->stun_decode[r]++;
-	return 0;
 }
 
-size_t
+enum turn_verdict
 turn_handle_stun(const struct turn_server *srv, const uint8_t *dgram, size_t len,
-		 const struct turn_endpoints *ep, uint8_t *out, size_t cap, struct metrics_lcore *mx)
+		 const struct turn_endpoints *ep, const struct turn_clock *clk, uint8_t *out,
+		 size_t cap, size_t *reply_len, struct turn_relay *rel, struct metrics_lcore *mx)
 {
 	struct stun_msg msg;
 	enum stun_result r = stun_decode(dgram, len, &msg);
 
+	*reply_len = 0;
 	/* RFC 8489 §12: without the cookie it may still be an RFC 3489 Binding request. */
 	if (r == STUN_BAD_COOKIE) {
 		enum stun_result rc = stun_decode_classic(dgram, len, &msg);
@@ -41,16 +44,17 @@ turn_handle_stun(const struct turn_server *srv, const uint8_t *dgram, size_t len
 		if (rc == STUN_OK && msg.method == STUN_METHOD_BINDING && msg.cls == STUN_CLASS_REQUEST)
 			r = STUN_OK;
 	}
-	if (r != STUN_OK)
-		return count_decode_failure(mx, r);
-
+	if (r != STUN_OK) {
+		count_decode_failure(mx, r);
+		return TURN_VERDICT_DROP;
+	}
 	if (msg.fingerprint >= 0 && stun_check_fingerprint(&msg) != STUN_OK) {
 		metrics_inc(mx, METRICS_DROP_STUN_FINGERPRINT);
-		return 0;
+		return TURN_VERDICT_DROP;
 	}
 	if (msg.cls == STUN_CLASS_SUCCESS || msg.cls == STUN_CLASS_ERROR) {
 		metrics_inc(mx, METRICS_DROP_STUN_CLASS);
-		return 0;
+		return TURN_VERDICT_DROP;
 	}
 
 	switch (msg.method) {
@@ -58,11 +62,29 @@ turn_handle_stun(const struct turn_server *srv, const uint8_t *dgram, size_t len
 		if (msg.cls == STUN_CLASS_INDICATION) {
 			/* RFC 8489 §6.3.2: keep-alives; nothing to answer. */
 			metrics_inc(mx, METRICS_STUN_INDICATION_ACCEPTED);
-			return 0;
+			return TURN_VERDICT_DROP;
 		}
-		return turn_handle_binding(srv, &msg, ep, out, cap, mx);
+		*reply_len = turn_handle_binding(srv, &msg, ep, out, cap, mx);
+		return *reply_len > 0 ? TURN_VERDICT_REPLY : TURN_VERDICT_DROP;
+	case STUN_METHOD_SEND:
+		if (msg.cls != STUN_CLASS_INDICATION)
+			break;
+		return turn_handle_send(srv, &msg, ep, clk, rel, mx);
+	case STUN_METHOD_ALLOCATE:
+	case STUN_METHOD_REFRESH:
+	case STUN_METHOD_CREATE_PERMISSION:
+	case STUN_METHOD_CHANNEL_BIND:
+		if (msg.cls != STUN_CLASS_REQUEST)
+			break;
+		if (srv->auth == NULL || srv->table == NULL) {
+			metrics_inc(mx, METRICS_DROP_CONTROL_NO_TURN);
+			return TURN_VERDICT_DROP;
+		}
+		metrics_inc(mx, METRICS_TURN_TO_CONTROL);
+		return TURN_VERDICT_CONTROL;
 	default:
-		metrics_inc(mx, METRICS_DROP_STUN_METHOD);
-		return 0;
+		break;
 	}
+	metrics_inc(mx, METRICS_DROP_STUN_METHOD);
+	return TURN_VERDICT_DROP;
 }

@@ -47,10 +47,25 @@ build_request(struct fixture *f, uint16_t method, uint8_t cls, bool fingerprint,
 	CU_ASSERT_NOT_EQUAL_FATAL(f->req_len, 0);
 }
 
+/* The response length, or 0 when nothing is sent back. */
+static size_t
+handle_cap(struct fixture *f, size_t cap)
+{
+	struct turn_clock clk = { .now_ms = 1000, .now_s = 1700000000 };
+	struct turn_relay rel;
+	size_t n = 0;
+	enum turn_verdict v = turn_handle_stun(&f->srv, f->req, f->req_len, &f->ep, &clk, f->out,
+					       cap, &n, &rel, &f->mx);
+
+	CU_ASSERT(v == TURN_VERDICT_REPLY || v == TURN_VERDICT_DROP);
+	CU_ASSERT((v == TURN_VERDICT_REPLY) == (n > 0));
+	return n;
+}
+
 static size_t
 handle(struct fixture *f)
 {
-	return turn_handle_stun(&f->srv, f->req, f->req_len, &f->ep, f->out, sizeof(f->out), &f->mx);
+	return handle_cap(f, sizeof(f->out));
 }
 
 /* Only the named counter moved, by one. */
@@ -256,7 +271,7 @@ test_no_space_counted(void)
 
 	setup(&f, "198.18.0.2", 40000);
 	build_request(&f, STUN_METHOD_BINDING, STUN_CLASS_REQUEST, true, NULL);
-	CU_ASSERT_EQUAL(turn_handle_stun(&f.srv, f.req, f.req_len, &f.ep, f.out, 30, &f.mx), 0);
+	CU_ASSERT_EQUAL(handle_cap(&f, 30), 0);
 	assert_only(&f, METRICS_DROP_STUN_ENCODE);
 }
 

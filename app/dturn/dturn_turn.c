@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The TURN service from [turn], [users] and [rest]: credentials, the shared
+ * table with its relayed-address pool, the peer policy, and the rings
+ * between the workers and the control lcore.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_random.h>
+
+#include "dturn_app.h"
+
+static int
+port_with_address(const struct dturn_app *app, uint8_t family, const uint8_t *addr)
+{
+	for (unsigned int i = 0; i < app->conf.port_count; i++) {
+		const struct conf_port *p = &app->conf.ports[i];
+
+		if (family == STUN_FAMILY_IPV4 && p->has_ipv4 && memcmp(&p->ipv4, addr, 4) == 0)
+			return (int)i;
+		if (family == STUN_FAMILY_IPV6 && p->has_ipv6 && memcmp(p->ipv6, addr, 16) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+static int
+add_relay_addr(struct dturn_app *app, struct table_params *tp, uint8_t family, const uint8_t *addr)
+{
+	int port = port_with_address(app, family, addr);
+
+	if (port < 0 || tp->relay_addr_count == TABLE_MAX_RELAY_ADDRS) {
+		RTE_LOG(ERR, DTURN, "relayed address is not a port's address, or too many\n");
+		return -1;
+	}
+
+	struct table_relay_addr *r = &tp->relay_addrs[tp->relay_addr_count++];
+
+	memset(r, 0, sizeof(*r));
+	r->family = family;
+	memcpy(r->addr, addr, family == STUN_FAMILY_IPV4 ? 4 : 16);
+	r->port_index = (uint16_t)port;
+	return 0;
+}
+
+static void
+cidr_from_conf(struct turn_cidr *out, const struct conf_cidr *in)
+{
+	memset(out, 0, sizeof(*out));
+	out->family = in->family == AF_INET ? STUN_FAMILY_IPV4 : STUN_FAMILY_IPV6;
+	out->prefix = in->prefix;
+	memcpy(out->addr, in->family == AF_INET ? (const void *)&in->addr.ipv4 : in->addr.ipv6,
+	       in->family == AF_INET ? 4 : 16);
+}
+
+static void
+own_address(struct turn_policy *p, uint8_t family, const void *addr)
+{
+	if (p->own_count == TURN_POLICY_MAX_OWN)
+		return;
+
+	struct turn_cidr *c = &p->own[p->own_count++];
+
+	memset(c, 0, sizeof(*c));
+	c->family = family;
+	c->prefix = family == STUN_FAMILY_IPV4 ? 32 : 128;
+	memcpy(c->addr, addr, family == STUN_FAMILY_IPV4 ? 4 : 16);
+}
+
+static void
+policy_from_conf(struct turn_policy *p, const struct conf *c)
+{
+	memset(p, 0, sizeof(*p));
+	for (unsigned int i = 0; i < c->turn.allowed_peer_count && i < TURN_POLICY_MAX_RULES; i++)
+		cidr_from_conf(&p->allowed[p->allowed_count++], &c->turn.allowed_peers[i]);
+	for (unsigned int i = 0; i < c->turn.denied_peer_count && i < TURN_POLICY_MAX_RULES; i++)
+		cidr_from_conf(&p->denied[p->denied_count++], &c->turn.denied_peers[i]);
+	for (unsigned int i = 0; i < c->port_count; i++) {
+		if (c->ports[i].has_ipv4)
+			own_address(p, STUN_FAMILY_IPV4, &c->ports[i].ipv4);
+		if (c->ports[i].has_ipv6)
+			own_address(p, STUN_FAMILY_IPV6, c->ports[i].ipv6);
+	}
+}
+
+static int
+auth_from_conf(struct auth *a, const struct conf *c)
+{
+	if (auth_init(a, c->turn.realm, c->turn.nonce_lifetime) != 0)
+		return -1;
+	for (unsigned int i = 0; i < c->user_count; i++) {
+		const struct conf_user *u = &c->users[i];
+		struct auth_user_params p = {
+			.name = u->name,
+			.password = u->kind == CONF_USER_PASSWORD ? u->password : NULL,
+			.md5_key = u->md5_key,
+		};
+
+		if (auth_add_user(a, &p) != 0)
+			return -1;
+	}
+	for (unsigned int i = 0; i < c->rest_secret_count; i++)
+		if (auth_add_rest_secret(a, c->rest_secrets[i]) != 0)
+			return -1;
+	return 0;
+}
+
+static int
+table_from_conf(struct dturn_app *app)
+{
+	const struct conf_turn *ct = &app->conf.turn;
+	struct table_params tp = {
+		.name = "dturn",
+		.capacity = ct->max_allocations,
+		.max_readers = app->worker_count,
+		.socket = (int)rte_socket_id(),
+		.port_min = ct->relay_port_min,
+		.port_max = ct->relay_port_max,
+		.seed = rte_rand(),
+	};
+
+	for (unsigned int i = 0; i < ct->relay_ipv4_count; i++)
+		if (add_relay_addr(app, &tp, STUN_FAMILY_IPV4, (const uint8_t *)&ct->relay_ipv4[i]) != 0)
+			return -1;
+	for (unsigned int i = 0; i < ct->relay_ipv6_count; i++)
+		if (add_relay_addr(app, &tp, STUN_FAMILY_IPV6, ct->relay_ipv6[i]) != 0)
+			return -1;
+	app->table = table_create(&tp);
+	if (app->table == NULL) {
+		RTE_LOG(ERR, DTURN, "cannot create the allocation table for %u allocations "
+			"(raise [eal] memory_mb or lower [turn] max_allocations)\n", ct->max_allocations);
+		return -1;
+	}
+	return 0;
+}
+
+int
+dturn_turn_setup(struct dturn_app *app)
+{
+	const struct conf *c = &app->conf;
+	struct turn_server *srv = &app->settings.turn;
+	int socket = (int)rte_socket_id();
+
+	app->control = rte_zmalloc("dturn_control", sizeof(*app->control), RTE_CACHE_LINE_SIZE);
+	if (app->control == NULL)
+		return -1;
+	app->control->settings = &app->settings;
+	app->control->worker_count = app->worker_count;
+	if (c->user_count == 0 && c->rest_secret_count == 0) {
+		RTE_LOG(NOTICE, DTURN, "no [users] or [rest] secret: STUN Binding only, no relaying\n");
+		return 0;
+	}
+	app->auth = rte_zmalloc("dturn_auth", sizeof(*app->auth), RTE_CACHE_LINE_SIZE);
+	if (app->auth == NULL || auth_from_conf(app->auth, c) != 0) {
+		RTE_LOG(ERR, DTURN, "cannot set up credentials\n");
+		return -1;
+	}
+	if (table_from_conf(app) != 0)
+		return -1;
+	srv->auth = app->auth;
+	srv->table = app->table;
+	srv->lifetime_max_s = c->turn.lifetime_max;
+	srv->allocations_per_user = c->turn.allocations_per_user;
+	policy_from_conf(&srv->policy, c);
+
+	app->control->requests = rte_ring_create("dturn_requests", DP_RING_SIZE, socket, RING_F_SC_DEQ);
+	if (app->control->requests == NULL)
+		return -1;
+	for (unsigned int i = 0; i < app->worker_count; i++) {
+		char name[RTE_RING_NAMESIZE];
+
+		snprintf(name, sizeof(name), "dturn_replies_%u", i);
+		app->control->replies[i] = rte_ring_create(name, DP_RING_SIZE, socket,
+							   RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (app->control->replies[i] == NULL)
+			return -1;
+	}
+	if (turn_control_init(&app->control->turn, srv, c->turn.max_allocations, socket) != 0)
+		return -1;
+	RTE_LOG(INFO, DTURN, "TURN: realm %s, %u users, %u REST secrets, %u allocations, "
+		"relayed ports %u-%u on %u addresses\n", c->turn.realm, c->user_count,
+		c->rest_secret_count, c->turn.max_allocations, c->turn.relay_port_min,
+		c->turn.relay_port_max, c->turn.relay_ipv4_count + c->turn.relay_ipv6_count);
+	return 0;
+}
+
+void
+dturn_turn_teardown(struct dturn_app *app)
+{
+	if (app->control != NULL) {
+		if (app->control->turn.quota != NULL)
+			turn_control_free(&app->control->turn);
+		rte_ring_free(app->control->requests);
+		for (unsigned int i = 0; i < app->worker_count; i++)
+			rte_ring_free(app->control->replies[i]);
+	}
+	table_free(app->table);
+	app->table = NULL;
+	rte_free(app->auth);
+	rte_free(app->control);
+	app->auth = NULL;
+	app->control = NULL;
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Relayed data leaves in the mbuf it arrived in: cut down to the data, then
+ * the ChannelData header or Data indication header prepended (RFC 8656
+ * §11.4, §12.4), then fresh UDP/IP/Ethernet headers from lib/net.
+ */
+#include <string.h>
+#include <sys/socket.h>
+
+#include "dataplane.h"
+
+/* xorshift64: transaction ids of Data indications only need to differ (RFC 8489 §6). */
+static void
+next_tid(uint64_t *s, uint8_t tid[STUN_TID_LEN])
+{
+	for (unsigned int i = 0; i < STUN_TID_LEN; i += 4) {
+		*s ^= *s << 13;
+		*s ^= *s >> 7;
+		*s ^= *s << 17;
+		memcpy(tid + i, s, 4);
+	}
+}
+
+/* Frame the data for the client; 0 or -1 (counted). */
+static int
+frame_for_client(struct dp_lcore *lc, struct rte_mbuf *m, const struct turn_relay *rel)
+{
+	uint32_t len = rel->data_len;
+
+	if (rel->channel != 0) {
+		uint8_t *h = (uint8_t *)rte_pktmbuf_prepend(m, STUN_CHANNEL_HEADER_LEN);
+
+		if (h == NULL)
+			goto too_big;
+		stun_channel_header(h, rel->channel, (uint16_t)len);
+		return 0;
+	}
+
+	uint8_t hdr[64], tid[STUN_TID_LEN];
+	size_t hlen;
+	uint32_t pad = (4 - (len & 3)) & 3;
+
+	next_tid(&lc->tid_state, tid);
+	hlen = turn_data_indication_header(hdr, sizeof(hdr), &rel->peer, len, tid);
+	if (hlen == 0)
+		goto too_big;
+
+	uint8_t *h = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)hlen);
+
+	if (h == NULL)
+		goto too_big;
+	memcpy(h, hdr, hlen);
+	if (pad > 0) {
+		uint8_t *p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)pad);
+
+		if (p == NULL)
+			goto too_big;
+		memset(p, 0, pad);
+	}
+	return 0;
+too_big:
+	metrics_inc(&lc->mx, METRICS_DROP_RELAY_TOO_BIG);
+	return -1;
+}
+
+void
+dp_relay(struct dp_lcore *lc, struct rte_mbuf *m, const struct net_udp_info *info,
+	 const struct turn_relay *rel, uint64_t now_tsc)
+{
+	uint32_t start = (uint32_t)info->payload_offset + rel->data_offset;
+	struct rte_mbuf *probe = NULL;
+
+	if (rel->port_index >= lc->port_count || start + rel->data_len > m->pkt_len ||
+	    rte_pktmbuf_adj(m, (uint16_t)start) == NULL ||
+	    rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - rel->data_len)) != 0) {
+		metrics_inc(&lc->mx, METRICS_DROP_RELAY_TOO_BIG);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (rel->to_client && frame_for_client(lc, m, rel) != 0) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+
+	struct dp_port_queue *out = &lc->ports[rel->port_index];
+	int ret = net_udp_send(out->port, m, rel->dst.family == STUN_FAMILY_IPV4 ? AF_INET : AF_INET6,
+			       rel->src.addr, rel->src.port, rel->dst.addr, rel->dst.port, lc->pool,
+			       &probe, &lc->mx, now_tsc);
+
+	if (probe != NULL)
+		dp_tx_enqueue(lc, out, probe);
+	if (ret == 0)
+		dp_tx_enqueue(lc, out, m);
+	else
+		rte_pktmbuf_free(m);
+}

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* RFC 8656 §7.2: receiving an Allocate request. */
+#include <errno.h>
+#include <string.h>
+
+#include "turn_internal.h"
+
+/* §7.2: a retransmission of the request that made this allocation gets the same answer. */
+static size_t
+replay_or_mismatch(struct turn_req *r, struct table_alloc *a)
+{
+	const struct table_alloc_owner *o = &a->owner;
+
+	if (memcmp(o->alloc_tid, r->msg->tid, STUN_TID_LEN) == 0 &&
+	    r->clk->now_ms < o->alloc_response_expires_ms && o->alloc_response_len <= r->cap &&
+	    o->alloc_response_len > 0) {
+		memcpy(r->out, o->alloc_response, o->alloc_response_len);
+		metrics_inc(r->mx, METRICS_TURN_ALLOCATE_REPLAYED);
+		return o->alloc_response_len;
+	}
+	return turn_reply_error(r, 437);
+}
+
+/* Steps of §7.2 before anything is created; 0 when the request may have an allocation. */
+static uint16_t
+check_request(struct turn_req *r, uint8_t *family)
+{
+	const struct stun_msg *m = r->msg;
+	uint8_t proto, fam;
+
+	if (stun_get_requested_transport(m, &proto) != STUN_OK)
+		return 400;
+	if (proto != TURN_PROTO_UDP)
+		return 442;
+	/* No reservations are ever handed out, so no token can be honoured. */
+	if (stun_find(m, STUN_ATTR_RESERVATION_TOKEN, 0) >= 0) {
+		if (stun_find(m, STUN_ATTR_EVEN_PORT, 0) >= 0 ||
+		    stun_find(m, STUN_ATTR_REQUESTED_ADDRESS_FAMILY, 0) >= 0)
+			return 400;
+		return 508;
+	}
+	/* EVEN-PORT asks for a port pair this relay does not reserve. */
+	if (stun_find(m, STUN_ATTR_EVEN_PORT, 0) >= 0)
+		return 508;
+	*family = STUN_FAMILY_IPV4; /* §7.2: IPv4 unless the client asks otherwise */
+	if (stun_find(m, STUN_ATTR_REQUESTED_ADDRESS_FAMILY, 0) >= 0) {
+		if (stun_get_requested_address_family(m, &fam) != STUN_OK)
+			return 400;
+		if (fam != STUN_FAMILY_IPV4 && fam != STUN_FAMILY_IPV6)
+			return 440;
+		*family = fam;
+	}
+	return 0;
+}
+
+/* Keep what a retransmission needs and what later requests are checked against. */
+static void
+remember(struct turn_req *r, struct table_alloc *a, size_t n)
+{
+	struct table_alloc_owner *o = &a->owner;
+	size_t ulen = r->id.username_len < sizeof(o->username) ? r->id.username_len
+							       : sizeof(o->username);
+
+	memcpy(o->username, r->id.username, ulen);
+	o->username_len = (uint16_t)ulen;
+	memcpy(o->key, r->id.key, r->id.key_len);
+	o->key_len = r->id.key_len;
+	o->sha256 = r->id.sha256;
+	memcpy(o->alloc_tid, r->msg->tid, STUN_TID_LEN);
+	o->alloc_response_len = n <= sizeof(o->alloc_response) ? (uint16_t)n : 0;
+	memcpy(o->alloc_response, r->out, o->alloc_response_len);
+	o->alloc_response_expires_ms = r->clk->now_ms + TURN_TRANSACTION_LIFETIME_MS;
+}
+
+static void
+relay_addr_of(const struct table_alloc *a, struct stun_addr *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->family = a->ids.relay.family;
+	out->port = a->ids.relay.port;
+	memcpy(out->addr, a->ids.relay.addr, sizeof(out->addr));
+}
+
+size_t
+turn_handle_allocate(struct turn_req *r)
+{
+	const struct turn_server *srv = r->srv;
+	struct table_5tuple key;
+	struct table_alloc *a;
+	uint8_t family = STUN_FAMILY_IPV4;
+	uint16_t code;
+	bool zero;
+
+	turn_client_key(&key, r->ep);
+	a = table_lookup_client(srv->table, &key);
+	if (a != NULL && table_alloc_live(a, r->clk->now_ms))
+		return replay_or_mismatch(r, a);
+
+	code = check_request(r, &family);
+	if (code != 0)
+		return turn_reply_error(r, code);
+
+	uint32_t lifetime = turn_lifetime(srv, r->msg, &zero);
+
+	if (zero)
+		lifetime = TURN_ALLOCATION_LIFETIME_DEFAULT;
+	if (turn_quota_take(r->ctl->quota, r->id.username, r->id.username_len,
+			    srv->allocations_per_user) != 0)
+		return turn_reply_error(r, 486);
+
+	int ret = table_alloc_create(srv->table, &key, family, r->ep->port_index,
+				     r->clk->now_ms + (uint64_t)lifetime * 1000, &a);
+
+	if (ret != 0) {
+		turn_quota_release(r->ctl->quota, r->id.username, r->id.username_len);
+		return turn_reply_error(r, ret == -EAFNOSUPPORT ? 440 : 508);
+	}
+
+	struct stun_builder b;
+	struct stun_addr relayed;
+
+	relay_addr_of(a, &relayed);
+	turn_reply_begin_success(r, &b);
+	stun_add_xor_addr(&b, STUN_ATTR_XOR_RELAYED_ADDRESS, &relayed);
+	stun_add_u32(&b, STUN_ATTR_LIFETIME, lifetime);
+	stun_add_xor_addr(&b, STUN_ATTR_XOR_MAPPED_ADDRESS, &r->ep->client);
+
+	size_t n = turn_reply_finish(r, &b);
+
+	if (n == 0) {
+		table_alloc_delete(srv->table, a);
+		turn_quota_release(r->ctl->quota, r->id.username, r->id.username_len);
+		return 0;
+	}
+	remember(r, a, n);
+	metrics_inc(r->mx, METRICS_TURN_ALLOCATED);
+	return n;
+}

@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Relay decisions on the worker lcores (RFC 8656 §10, §11, §12): read-only
+ * lookups in the shared table, never a lock. Hairpin: when the peer is a
+ * relayed address of this relay, the data goes straight to that allocation's
+ * client, with the permissions of both allocations checked.
+ */
+#include <string.h>
+
+#include "turn_internal.h"
+
+static void
+relay_addr(const struct table_alloc *a, struct stun_addr *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->family = a->ids.relay.family;
+	out->port = a->ids.relay.port;
+	memcpy(out->addr, a->ids.relay.addr, sizeof(out->addr));
+}
+
+static void
+relay_key(struct table_relay_key *k, const struct stun_addr *a)
+{
+	memset(k, 0, sizeof(*k));
+	k->family = a->family;
+	k->port = a->port;
+	memcpy(k->addr, a->addr, sizeof(k->addr));
+}
+
+/* Towards the client of allocation a, from peer (§11.3 Data indication, §12.7 ChannelData). */
+static enum turn_verdict
+to_client(const struct table_alloc *a, const struct stun_addr *peer, const struct turn_clock *clk,
+	  struct turn_relay *rel, struct metrics_lcore *mx)
+{
+	const struct table_5tuple *c = &a->ids.client;
+
+	if (!table_permitted(a, peer->family, peer->addr, clk->now_ms)) {
+		metrics_inc(mx, METRICS_DROP_RELAY_NO_PERMISSION);
+		return TURN_VERDICT_DROP;
+	}
+	rel->to_client = true;
+	rel->port_index = a->ids.client_port_index;
+	memset(&rel->src, 0, sizeof(rel->src));
+	rel->src.family = c->family;
+	rel->src.port = c->server_port;
+	memcpy(rel->src.addr, c->server_addr, sizeof(rel->src.addr));
+	memset(&rel->dst, 0, sizeof(rel->dst));
+	rel->dst.family = c->family;
+	rel->dst.port = c->client_port;
+	memcpy(rel->dst.addr, c->client_addr, sizeof(rel->dst.addr));
+	rel->peer = *peer;
+	if (!table_channel_number(a, peer, clk->now_ms, &rel->channel))
+		rel->channel = 0;
+	metrics_inc(mx, rel->channel != 0 ? METRICS_RELAY_TO_CLIENT_CHANNEL
+					  : METRICS_RELAY_TO_CLIENT_DATA);
+	return TURN_VERDICT_RELAY;
+}
+
+/* Data from the client of allocation a for peer: out to the wire, or hairpinned. */
+static enum turn_verdict
+from_client(const struct turn_server *srv, const struct table_alloc *a,
+	    const struct stun_addr *peer, const struct turn_clock *clk, struct turn_relay *rel,
+	    struct metrics_lcore *mx)
+{
+	if (!table_permitted(a, peer->family, peer->addr, clk->now_ms)) {
+		metrics_inc(mx, METRICS_DROP_RELAY_NO_PERMISSION);
+		return TURN_VERDICT_DROP;
+	}
+	if (table_is_relay_addr(srv->table, peer->family, peer->addr)) {
+		struct table_relay_key k;
+		struct stun_addr from;
+		const struct table_alloc *target;
+
+		relay_key(&k, peer);
+		target = table_lookup_relay(srv->table, &k);
+		if (target == NULL || !table_alloc_live(target, clk->now_ms)) {
+			metrics_inc(mx, METRICS_DROP_PEER_NO_ALLOCATION);
+			return TURN_VERDICT_DROP;
+		}
+		/* To the target, the data comes from the sender's relayed address. */
+		relay_addr(a, &from);
+		metrics_inc(mx, METRICS_RELAY_HAIRPIN);
+		return to_client(target, &from, clk, rel, mx);
+	}
+	rel->to_client = false;
+	rel->port_index = a->ids.relay_port_index;
+	relay_addr(a, &rel->src);
+	rel->dst = *peer;
+	rel->channel = 0;
+	metrics_inc(mx, METRICS_RELAY_TO_PEER);
+	return TURN_VERDICT_RELAY;
+}
+
+static const struct table_alloc *
+client_allocation(const struct turn_server *srv, const struct turn_endpoints *ep,
+		  const struct turn_clock *clk, struct metrics_lcore *mx)
+{
+	struct table_5tuple k;
+	const struct table_alloc *a;
+
+	if (srv->table == NULL) {
+		metrics_inc(mx, METRICS_DROP_RELAY_NO_ALLOCATION);
+		return NULL;
+	}
+	turn_client_key(&k, ep);
+	a = table_lookup_client(srv->table, &k);
+	if (a == NULL || !table_alloc_live(a, clk->now_ms)) {
+		metrics_inc(mx, METRICS_DROP_RELAY_NO_ALLOCATION);
+		return NULL;
+	}
+	return a;
+}
+
+/* §10.2: a Send indication; silently dropped (and counted) whenever it cannot be relayed. */
+enum turn_verdict
+turn_handle_send(const struct turn_server *srv, const struct stun_msg *msg,
+		 const struct turn_endpoints *ep, const struct turn_clock *clk,
+		 struct turn_relay *rel, struct metrics_lcore *mx)
+{
+	struct stun_addr peer;
+	struct stun_bytes data;
+	const struct table_alloc *a;
+
+	if (stun_get_xor_peer_address(msg, 0, &peer) != STUN_OK ||
+	    stun_get_data(msg, &data) != STUN_OK) {
+		metrics_inc(mx, METRICS_DROP_RELAY_SEND_INVALID);
+		return TURN_VERDICT_DROP;
+	}
+	a = client_allocation(srv, ep, clk, mx);
+	if (a == NULL)
+		return TURN_VERDICT_DROP;
+	if (peer.family != a->ids.relay.family) {
+		metrics_inc(mx, METRICS_DROP_RELAY_SEND_INVALID);
+		return TURN_VERDICT_DROP;
+	}
+	rel->data_offset = (uint32_t)(data.data - msg->buf);
+	rel->data_len = data.len;
+	return from_client(srv, a, &peer, clk, rel, mx);
+}
+
+enum turn_verdict
+turn_handle_channel_data(const struct turn_server *srv, const uint8_t *dgram, size_t len,
+			 const struct turn_endpoints *ep, const struct turn_clock *clk,
+			 struct turn_relay *rel, struct metrics_lcore *mx)
+{
+	struct stun_channel_data cd;
+	struct stun_addr peer;
+	enum stun_result res = stun_channel_decode(dgram, len, &cd);
+	const struct table_alloc *a;
+
+	if (res != STUN_OK) {
+		metrics_inc(mx, METRICS_DROP_STUN_DECODE);
+		if ((unsigned int)res < METRICS_STUN_REASONS)
+			mx->stun_decode[res]++;
+		return TURN_VERDICT_DROP;
+	}
+	a = client_allocation(srv, ep, clk, mx);
+	if (a == NULL)
+		return TURN_VERDICT_DROP;
+	if (!table_channel_peer(a, cd.channel, clk->now_ms, &peer)) {
+		metrics_inc(mx, METRICS_DROP_RELAY_NO_CHANNEL);
+		return TURN_VERDICT_DROP;
+	}
+	rel->data_offset = STUN_CHANNEL_HEADER_LEN;
+	rel->data_len = cd.len;
+	return from_client(srv, a, &peer, clk, rel, mx);
+}
+
+enum turn_verdict
+turn_handle_peer_data(const struct turn_server *srv, const struct stun_addr *peer,
+		      const struct stun_addr *dst, uint32_t data_len, const struct turn_clock *clk,
+		      struct turn_relay *rel, struct metrics_lcore *mx)
+{
+	struct table_relay_key k;
+	const struct table_alloc *a;
+
+	if (srv->table == NULL) {
+		metrics_inc(mx, METRICS_DROP_PEER_NO_ALLOCATION);
+		return TURN_VERDICT_DROP;
+	}
+	relay_key(&k, dst);
+	a = table_lookup_relay(srv->table, &k);
+	if (a == NULL || !table_alloc_live(a, clk->now_ms)) {
+		metrics_inc(mx, METRICS_DROP_PEER_NO_ALLOCATION);
+		return TURN_VERDICT_DROP;
+	}
+	rel->data_offset = 0;
+	rel->data_len = data_len;
+	return to_client(a, peer, clk, rel, mx);
+}
+
+/* §11.4: header of a Data indication; the DATA value follows it directly. */
+size_t
+turn_data_indication_header(uint8_t *out, size_t cap, const struct stun_addr *peer,
+			    uint32_t data_len, const uint8_t tid[STUN_TID_LEN])
+{
+	struct stun_builder b;
+	size_t padded = ((size_t)data_len + 3) & ~(size_t)3;
+
+	if (data_len > 0xFFFF - 48)
+		return 0;
+	stun_builder_init(&b, out, cap, STUN_METHOD_DATA, STUN_CLASS_INDICATION, tid);
+	stun_add_xor_addr(&b, STUN_ATTR_XOR_PEER_ADDRESS, peer);
+
+	size_t n = stun_builder_finish(&b);
+
+	if (n == 0 || cap < n + STUN_ATTR_HEADER_LEN)
+		return 0;
+	/* The DATA attribute header by hand: its value is already in the packet. */
+	out[n] = (uint8_t)(STUN_ATTR_DATA >> 8);
+	out[n + 1] = (uint8_t)STUN_ATTR_DATA;
+	out[n + 2] = (uint8_t)(data_len >> 8);
+	out[n + 3] = (uint8_t)data_len;
+
+	size_t mlen = n + STUN_ATTR_HEADER_LEN + padded - STUN_HEADER_LEN;
+
+	out[2] = (uint8_t)(mlen >> 8);
+	out[3] = (uint8_t)mlen;
+	return n + STUN_ATTR_HEADER_LEN;
+}

@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The control lcore's entry: authenticate, then the method's handler. */
+#include <string.h>
+
+#include "turn_internal.h"
+
+void
+turn_client_key(struct table_5tuple *k, const struct turn_endpoints *ep)
+{
+	memset(k, 0, sizeof(*k));
+	k->family = ep->client.family;
+	k->proto = TURN_PROTO_UDP;
+	k->client_port = ep->client.port;
+	k->server_port = ep->local.port;
+	memcpy(k->client_addr, ep->client.addr, sizeof(k->client_addr));
+	memcpy(k->server_addr, ep->local.addr, sizeof(k->server_addr));
+}
+
+bool
+turn_authenticate(struct turn_req *r, size_t *reply_len)
+{
+	enum auth_result ar = auth_check_request(r->srv->auth, r->msg, &r->ep->client,
+						 r->clk->now_s, &r->id);
+
+	switch (ar) {
+	case AUTH_OK:
+		r->authenticated = true;
+		return true;
+	case AUTH_NO_INTEGRITY:
+		*reply_len = turn_reply_challenge(r);
+		return false;
+	case AUTH_MISSING_ATTRS:
+	case AUTH_BAD_ALGORITHMS:
+		*reply_len = turn_reply_error(r, 400);
+		return false;
+	case AUTH_STALE_NONCE:
+		*reply_len = turn_reply_error(r, 438);
+		return false;
+	case AUTH_WRONG_REALM:
+	case AUTH_BAD_NONCE:
+	case AUTH_UNKNOWN_USER:
+	case AUTH_EXPIRED_USER:
+	case AUTH_BAD_INTEGRITY:
+	default:
+		*reply_len = turn_reply_error(r, 401);
+		return false;
+	}
+}
+
+/* RFC 8656 §5: requests on an allocation must come with the credentials that made it. */
+struct table_alloc *
+turn_find_allocation(struct turn_req *r, size_t *reply_len)
+{
+	struct table_5tuple k;
+	struct table_alloc *a;
+
+	turn_client_key(&k, r->ep);
+	a = table_lookup_client(r->srv->table, &k);
+	if (a == NULL || !table_alloc_live(a, r->clk->now_ms)) {
+		*reply_len = turn_reply_error(r, 437);
+		return NULL;
+	}
+	if (a->owner.username_len != r->id.username_len ||
+	    memcmp(a->owner.username, r->id.username, r->id.username_len) != 0) {
+		*reply_len = turn_reply_error(r, 441);
+		return NULL;
+	}
+	return a;
+}
+
+uint32_t
+turn_lifetime(const struct turn_server *srv, const struct stun_msg *msg, bool *zero)
+{
+	uint32_t requested;
+
+	*zero = false;
+	if (stun_get_lifetime(msg, &requested) != STUN_OK)
+		return TURN_ALLOCATION_LIFETIME_DEFAULT;
+	if (requested == 0) {
+		*zero = true;
+		return 0;
+	}
+	if (requested > srv->lifetime_max_s)
+		requested = srv->lifetime_max_s;
+	return requested > TURN_ALLOCATION_LIFETIME_DEFAULT ? requested
+							    : TURN_ALLOCATION_LIFETIME_DEFAULT;
+}
+
+uint16_t
+turn_check_peer(struct turn_req *r, const struct table_alloc *a, const struct stun_addr *peer)
+{
+	const struct table *t = r->srv->table;
+
+	/* RFC 8656 §9.1: the peer must be of the relayed address's family. */
+	if (peer->family != a->ids.relay.family)
+		return 443;
+
+	/*
+	 * Permissions cover every port of an IP (§9), so a relayed IP is enough
+	 * for a hairpin: data to it is only ever delivered to an allocation
+	 * inside dturn, never sent out (see turn_relay.c).
+	 */
+	bool relayed = table_is_relay_addr(t, peer->family, peer->addr);
+
+	if (turn_policy_check(&r->srv->policy, peer->family, peer->addr, relayed) != TURN_PEER_ALLOWED)
+		return 403;
+	return 0;
+}
+
+size_t
+turn_handle_request(struct turn_control *ctl, const uint8_t *dgram, size_t len,
+		    const struct turn_endpoints *ep, const struct turn_clock *clk, uint8_t *out,
+		    size_t cap, struct metrics_lcore *mx)
+{
+	struct stun_msg msg;
+	enum stun_result res = stun_decode(dgram, len, &msg);
+
+	/* The worker decoded it already; a failure here means the bytes changed. */
+	if (res != STUN_OK) {
+		metrics_inc(mx, METRICS_DROP_STUN_DECODE);
+		if ((unsigned int)res < METRICS_STUN_REASONS)
+			mx->stun_decode[res]++;
+		return 0;
+	}
+
+	struct turn_req r = {
+		.ctl = ctl, .srv = ctl->srv, .msg = &msg, .ep = ep, .clk = clk,
+		.out = out, .cap = cap, .mx = mx,
+	};
+	size_t reply = 0;
+
+	if (ctl->srv->auth == NULL || ctl->srv->table == NULL) {
+		metrics_inc(mx, METRICS_DROP_CONTROL_NO_TURN);
+		return 0;
+	}
+	/* RFC 8489 §6.3.1.1 comes before authentication. */
+	if (msg.nunknown > 0)
+		return turn_reply_error(&r, 420);
+	if (!turn_authenticate(&r, &reply))
+		return reply;
+
+	switch (msg.method) {
+	case STUN_METHOD_ALLOCATE:
+		return turn_handle_allocate(&r);
+	case STUN_METHOD_REFRESH:
+		return turn_handle_refresh(&r);
+	case STUN_METHOD_CREATE_PERMISSION:
+		return turn_handle_create_permission(&r);
+	case STUN_METHOD_CHANNEL_BIND:
+		return turn_handle_channel_bind(&r);
+	default:
+		metrics_inc(mx, METRICS_DROP_STUN_METHOD);
+		return 0;
+	}
+}
