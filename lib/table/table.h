@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DTURN_TABLE_H
+#define DTURN_TABLE_H
+
+/*
+ * The shared allocation table (design.md, "The shared table").
+ *
+ * Two rte_hash indexes in lock-free read/write mode
+ * (RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF) point at allocation entries:
+ *   client 5-tuple          -> allocation   (ChannelData, Send, requests)
+ *   relayed address + port  -> allocation   (peer datagrams, hairpin)
+ * Permissions and channel bindings live inside the allocation, in small
+ * fixed arrays guarded by a sequence counter: the one writer bumps it around
+ * every change and readers retry, so no reader ever takes a lock.
+ *
+ * One writer: the control lcore. Every table_*_create/delete/set/install call
+ * below must come from that one thread. Readers run on any worker lcore that
+ * registered with table_reader_register() and reports quiescent states
+ * (table_reader_quiescent) once per loop pass, even when idle; deleted
+ * entries are reused only after every reader has passed one.
+ *
+ * Times are milliseconds on the caller's monotonic clock.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "stun.h"
+
+#define TABLE_MAX_PERMS 16
+#define TABLE_MAX_CHANNELS 16
+#define TABLE_MAX_RELAY_ADDRS 16
+#define TABLE_USERNAME_MAX 128
+#define TABLE_KEY_MAX 32
+#define TABLE_RESPONSE_MAX 256
+/* Longest table_params.name: rte_hash and rte_ring names are built from it. */
+#define TABLE_NAME_MAX 12
+/* RFC 8656 §12: an expired channel's number and peer stay reserved this long. */
+#define TABLE_CHANNEL_COOLDOWN_MS (300u * 1000u)
+
+/* Keys are fully zeroed before filling so padding never differs. */
+struct table_5tuple {
+	uint8_t family; /* STUN_FAMILY_IPV4 / STUN_FAMILY_IPV6 */
+	uint8_t proto;  /* 17: UDP (TCP and TLS come later) */
+	uint16_t client_port;
+	uint16_t server_port;
+	uint16_t pad;
+	uint8_t client_addr[16];
+	uint8_t server_addr[16];
+};
+
+struct table_relay_key {
+	uint8_t family;
+	uint8_t pad;
+	uint16_t port;
+	uint8_t addr[16];
+};
+
+struct table_perm {
+	uint8_t family;
+	uint8_t addr[16];
+	uint64_t expires_ms;
+};
+
+struct table_channel {
+	uint16_t number;        /* 0: slot free */
+	struct stun_addr peer;
+	uint64_t expires_ms;    /* bound while now < expires_ms; reserved until + cooldown */
+};
+
+/* Fields the control lcore sets at creation and never changes while published. */
+struct table_alloc_ids {
+	struct table_5tuple client;
+	struct table_relay_key relay;
+	uint16_t client_port_index; /* the net port the client reaches us on */
+	uint16_t relay_port_index;  /* the net port that owns the relayed address */
+};
+
+/*
+ * Control-lcore-only state: credentials fixed by the first Allocate (RFC 8656
+ * §5), and the success response kept for retransmissions (§7.2).
+ */
+struct table_alloc_owner {
+	char username[TABLE_USERNAME_MAX];
+	uint16_t username_len;
+	uint8_t key[TABLE_KEY_MAX];
+	uint8_t key_len;
+	bool sha256;             /* MESSAGE-INTEGRITY-SHA256 in use */
+	uint8_t alloc_tid[STUN_TID_LEN];
+	uint16_t alloc_response_len;
+	uint8_t alloc_response[TABLE_RESPONSE_MAX];
+	uint64_t alloc_response_expires_ms; /* RFC 8489 §6.3.1: 40 s transaction lifetime */
+	uint32_t user_cookie;    /* the quota slot of the user, opaque to the table */
+};
+
+struct table_alloc {
+	struct table_alloc_ids ids;
+	uint32_t seq;            /* odd while the writer changes what follows */
+	uint64_t expires_ms;
+	uint8_t nperms;
+	uint8_t nchannels;
+	struct table_perm perms[TABLE_MAX_PERMS];
+	struct table_channel channels[TABLE_MAX_CHANNELS];
+	struct table_alloc_owner owner;
+};
+
+/* One relayed address of the pool and the net port that owns it. */
+struct table_relay_addr {
+	uint8_t family;
+	uint8_t addr[16];
+	uint16_t port_index;
+};
+
+struct table_params {
+	const char *name;       /* prefix for rte_hash/rte_ring names; unique per process,
+				 * at most TABLE_NAME_MAX characters */
+	uint32_t capacity;      /* allocations */
+	unsigned int max_readers; /* worker lcores that will look things up (RCU thread ids
+				   * 0..max_readers-1) */
+	int socket;
+	uint16_t port_min, port_max; /* relayed port range, inclusive */
+	unsigned int relay_addr_count;
+	struct table_relay_addr relay_addrs[TABLE_MAX_RELAY_ADDRS];
+	uint64_t seed;          /* random source for port choice */
+};
+
+struct table;
+
+/* NULL and rte_errno set on failure. */
+struct table *table_create(const struct table_params *p);
+void table_free(struct table *t);
+
+/* ---- readers: any registered lcore, never blocks ---- */
+
+/*
+ * thread_id: 0..max_readers-1, one per reader lcore. Register (which also puts
+ * the reader online) before the first lookup, from any thread; from then on
+ * the reader must call table_reader_quiescent() on every loop pass, even when
+ * idle, or deleted entries and ports are never reused (creates end in -ENOSPC /
+ * -EADDRNOTAVAIL). A pointer returned by a lookup is valid until that
+ * reader's next table_reader_quiescent(). Returns 0 or -EINVAL.
+ */
+int table_reader_register(struct table *t, unsigned int thread_id);
+void table_reader_unregister(struct table *t, unsigned int thread_id);
+void table_reader_quiescent(struct table *t, unsigned int thread_id);
+/* A reader about to block (or stop polling) goes offline; it holds no pointers then. */
+void table_reader_offline(struct table *t, unsigned int thread_id);
+void table_reader_online(struct table *t, unsigned int thread_id);
+
+struct table_alloc *table_lookup_client(const struct table *t, const struct table_5tuple *k);
+struct table_alloc *table_lookup_relay(const struct table *t, const struct table_relay_key *k);
+/*
+ * Any n: done in rte_hash_lookup_bulk_data calls of up to 64 keys; out[i] NULL
+ * when absent. A found entry may have been deleted meanwhile: check
+ * table_alloc_live() before relaying.
+ */
+void table_lookup_client_bulk(const struct table *t, const struct table_5tuple **keys,
+			      unsigned int n, struct table_alloc **out);
+void table_lookup_relay_bulk(const struct table *t, const struct table_relay_key **keys,
+			     unsigned int n, struct table_alloc **out);
+
+/*
+ * Consistent reads of the mutable part (retrying while the writer is inside).
+ * A deleted allocation reads as expired (expires_ms 0).
+ */
+bool table_alloc_live(const struct table_alloc *a, uint64_t now_ms);
+uint64_t table_alloc_expiry(const struct table_alloc *a);
+bool table_permitted(const struct table_alloc *a, uint8_t family, const uint8_t *addr,
+		     uint64_t now_ms);
+/* A bound (not expired) channel's peer by number, or its number by peer. */
+bool table_channel_peer(const struct table_alloc *a, uint16_t number, uint64_t now_ms,
+			struct stun_addr *peer);
+bool table_channel_number(const struct table_alloc *a, const struct stun_addr *peer,
+			  uint64_t now_ms, uint16_t *number);
+/* Whether addr is one of the pool's relayed addresses (hairpin, deny-own-address). */
+bool table_is_relay_addr(const struct table *t, uint8_t family, const uint8_t *addr);
+bool table_relay_port_in_range(const struct table *t, uint16_t port);
+
+/* One consistent copy of everything under seq (telemetry, tests, debugging). */
+struct table_alloc_state {
+	uint64_t expires_ms;
+	uint8_t nperms;
+	uint8_t nchannels;
+	struct table_perm perms[TABLE_MAX_PERMS];
+	struct table_channel channels[TABLE_MAX_CHANNELS];
+};
+void table_alloc_read_state(const struct table_alloc *a, struct table_alloc_state *out);
+
+/* ---- the writer: the control lcore only ---- */
+
+/*
+ * Create an allocation for client with a relayed address of the family,
+ * published in both indexes. Returns 0, or -EEXIST (the 5-tuple has one),
+ * -ENOSPC (capacity reached: 508), -EADDRNOTAVAIL (no free relayed port:
+ * 508), -EAFNOSUPPORT (no relayed address of that family: 440).
+ */
+int table_alloc_create(struct table *t, const struct table_5tuple *client, uint8_t family,
+		       uint16_t client_port_index, uint64_t expires_ms, struct table_alloc **out);
+/* The same with flags: TABLE_CREATE_EVEN_PORT asks for an even relayed port
+ * (RFC 8656 §7.2 EVEN-PORT; -EADDRNOTAVAIL when none is near the pool's head). */
+#define TABLE_CREATE_EVEN_PORT 0x1
+int table_alloc_create_flags(struct table *t, const struct table_5tuple *client, uint8_t family,
+			     unsigned int flags, uint16_t client_port_index, uint64_t expires_ms,
+			     struct table_alloc **out);
+/*
+ * Unpublish now (it reads as expired from then on); the entry and its port are
+ * reused after every reader moved on. Deleting an entry that is not live is a
+ * no-op.
+ */
+void table_alloc_delete(struct table *t, struct table_alloc *a);
+void table_alloc_set_expiry(struct table_alloc *a, uint64_t expires_ms);
+/*
+ * Install or refresh a permission (keyed by IP only, RFC 8656 §9): 0, -ENOSPC
+ * (all slots hold unexpired permissions) or -EINVAL (bad family). An expired
+ * slot is reused.
+ */
+int table_perm_install(struct table_alloc *a, uint8_t family, const uint8_t *addr,
+		       uint64_t expires_ms, uint64_t now_ms);
+/*
+ * RFC 8656 §11.2 rules, checked here because the table holds the reservations:
+ * returns 0 when bound or refreshed, -EBUSY if the number is bound or
+ * reserved for another peer or the peer to another number (400), -ENOSPC,
+ * -EINVAL (number outside 0x4000-0x4FFF, or bad peer family). A binding is
+ * reserved until expires_ms + TABLE_CHANNEL_COOLDOWN_MS; rebinding the same
+ * number to the same peer within that time refreshes it.
+ */
+int table_channel_bind(struct table_alloc *a, uint16_t number, const struct stun_addr *peer,
+		       uint64_t expires_ms, uint64_t now_ms);
+
+/*
+ * Called for each allocation the sweep deletes, before it is unpublished
+ * (owner and ids are still there). It must not delete the allocation itself.
+ */
+typedef void (*table_expire_fn)(void *arg, struct table_alloc *a);
+
+/*
+ * Examine budget entry slots (free or not), from where the last call
+ * stopped: delete the allocations past their time (on_expire first), prune
+ * expired permissions and channels past their cooldown. A full pass over the
+ * table takes capacity / budget calls; the work per call is bounded by budget.
+ * Also reclaims what readers no longer see. Returns how many allocations were
+ * deleted (at most budget).
+ */
+unsigned int table_sweep(struct table *t, uint64_t now_ms, unsigned int budget,
+			 table_expire_fn on_expire, void *arg);
+/*
+ * Return deleted entries and their ports to the free lists once every reader
+ * passed a quiescent state; returns how many. table_sweep() and
+ * table_alloc_create() call it themselves.
+ */
+unsigned int table_reclaim(struct table *t);
+
+uint32_t table_count(const struct table *t);    /* live allocations */
+uint32_t table_capacity(const struct table *t);
+uint32_t table_pending(const struct table *t);  /* deleted, waiting for readers */
+uint32_t table_relay_ports_free(const struct table *t, uint8_t family);
+
+#endif

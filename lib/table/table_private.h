@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef DTURN_TABLE_PRIVATE_H
+#define DTURN_TABLE_PRIVATE_H
+
+/*
+ * Layout of the table, shared by its .c files only.
+ *
+ * Writer-only state (free lists, pending list, pool rings, cursor) is touched
+ * by the control lcore alone and needs no atomics. What readers see is the
+ * rte_hash indexes, the immutable ids of a published entry, and the
+ * seq-protected mutable part (table_seq_* below).
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_atomic.h>
+#include <rte_pause.h>
+
+#include "table.h"
+
+struct rte_hash;
+struct rte_rcu_qsbr;
+
+enum table_entry_state {
+	TABLE_ENTRY_FREE = 0,    /* on the free stack */
+	TABLE_ENTRY_LIVE = 1,    /* published in both indexes */
+	TABLE_ENTRY_PENDING = 2, /* unpublished, waiting for readers to quiesce */
+};
+
+/* An entry (and its relayed port) deleted at token, reusable once readers passed it. */
+struct table_pending {
+	uint64_t token;
+	uint32_t index;
+};
+
+/*
+ * Free (relay address index, port) pairs of one family, packed as
+ * addr_index << 16 | port, in a FIFO ring: shuffled at creation so ports come
+ * out in an unpredictable order (RFC 8656 §7.2), and freed pairs queue at the
+ * back so a port just released is the last to be handed out again.
+ */
+struct table_pool {
+	uint32_t *ring;
+	uint32_t size;  /* pairs of this family: addresses x ports */
+	uint32_t head;
+	uint32_t count; /* free pairs */
+};
+
+struct table {
+	struct table_params params;
+	struct rte_hash *by_client;
+	struct rte_hash *by_relay;
+	struct rte_rcu_qsbr *qsbr;
+	struct table_alloc *entries; /* capacity of them */
+	uint8_t *state;              /* enum table_entry_state per entry */
+	uint32_t *pair;              /* pool pair held by each entry */
+	uint32_t *free_stack;        /* free entry indexes */
+	uint32_t nfree;
+	struct table_pending *pending; /* FIFO ring of capacity slots, tokens ascending */
+	uint32_t pending_head;
+	uint32_t pending_count;
+	uint32_t count;              /* live entries */
+	uint32_t capacity;
+	uint32_t sweep_cursor;
+	struct table_pool pool[2];   /* [0] IPv4, [1] IPv6 */
+	uint64_t prng;
+};
+
+static inline unsigned int
+table_addr_len(uint8_t family)
+{
+	return family == STUN_FAMILY_IPV6 ? 16 : 4;
+}
+
+static inline bool
+table_family_valid(uint8_t family)
+{
+	return family == STUN_FAMILY_IPV4 || family == STUN_FAMILY_IPV6;
+}
+
+static inline bool
+table_addr_eq(uint8_t family, const uint8_t *a, const uint8_t *b)
+{
+	return memcmp(a, b, table_addr_len(family)) == 0;
+}
+
+static inline bool
+table_peer_eq(const struct stun_addr *x, const struct stun_addr *y)
+{
+	return x->family == y->family && x->port == y->port &&
+	       table_addr_eq(x->family, x->addr, y->addr);
+}
+
+/*
+ * The sequence counter (a seqlock without the writer lock: there is one
+ * writer). Same protocol as rte_seqcount in DPDK 22.11: the writer makes seq
+ * odd, a release fence keeps the data stores after it, the data changes, and a
+ * release store makes seq even again. A reader loads seq with acquire, waits
+ * while it is odd, copies what it needs into locals, and after an acquire
+ * fence checks seq did not move; otherwise it retries.
+ */
+static inline void
+table_seq_write_begin(struct table_alloc *a)
+{
+	uint32_t s = __atomic_load_n(&a->seq, __ATOMIC_RELAXED);
+
+	__atomic_store_n(&a->seq, s + 1, __ATOMIC_RELAXED);
+	rte_atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+static inline void
+table_seq_write_end(struct table_alloc *a)
+{
+	uint32_t s = __atomic_load_n(&a->seq, __ATOMIC_RELAXED);
+
+	__atomic_store_n(&a->seq, s + 1, __ATOMIC_RELEASE);
+}
+
+static inline uint32_t
+table_seq_read_begin(const struct table_alloc *a)
+{
+	uint32_t s;
+
+	while ((s = __atomic_load_n(&a->seq, __ATOMIC_ACQUIRE)) & 1)
+		rte_pause();
+	return s;
+}
+
+static inline bool
+table_seq_read_retry(const struct table_alloc *a, uint32_t s)
+{
+	rte_atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return __atomic_load_n(&a->seq, __ATOMIC_RELAXED) != s;
+}
+
+/*
+ * ThreadSanitizer sees neither the release store with which rte_hash (an
+ * uninstrumented shared library) publishes an entry nor the reader counters
+ * librte_rcu reads when rte_hash reclaims its key slots. In a -fsanitize=thread
+ * build these annotations state those two happens-before edges; otherwise
+ * they compile to nothing.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define TABLE_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define TABLE_TSAN 1
+#endif
+#endif
+#ifdef TABLE_TSAN
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+#define table_tsan_acquire(p) __tsan_acquire((void *)(uintptr_t)(p))
+#define table_tsan_release(p) __tsan_release((void *)(uintptr_t)(p))
+#else
+#define table_tsan_acquire(p) do { } while (0)
+#define table_tsan_release(p) do { } while (0)
+#endif
+
+/* table_pool.c */
+uint64_t table_prng_next(uint64_t *state);
+int table_pool_init(struct table *t);
+void table_pool_free(struct table *t);
+int table_pool_take(struct table *t, uint8_t family, bool even, uint32_t *pair);
+void table_pool_put(struct table *t, uint8_t family, uint32_t pair);
+
+static inline unsigned int
+table_pool_slot(uint8_t family)
+{
+	return family == STUN_FAMILY_IPV6 ? 1 : 0;
+}
+
+#endif

@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The writer side of the shared table: the control lcore only.
+ *
+ * An allocation is published by adding its relay key and then its client key
+ * to the lock-free indexes (rte_hash's release stores publish the filled-in
+ * entry). Deleting marks it dead under seq, removes both keys and puts the
+ * entry on a FIFO with an RCU token; the entry and its relayed port return to
+ * the free lists only when rte_rcu_qsbr_check() says every reader has passed a
+ * quiescent state since, so no reader ever sees an entry change identity.
+ */
+
+#include <errno.h>
+
+#include <rte_hash.h>
+#include <rte_rcu_qsbr.h>
+
+#include "table_private.h"
+
+static inline uint32_t
+entry_index(const struct table *t, const struct table_alloc *a)
+{
+	return (uint32_t)(a - t->entries);
+}
+
+static uint64_t
+add_sat(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
+
+unsigned int
+table_reclaim(struct table *t)
+{
+	unsigned int freed = 0;
+
+	while (t->pending_count > 0) {
+		const struct table_pending *p = &t->pending[t->pending_head];
+		struct table_alloc *a;
+
+		if (rte_rcu_qsbr_check(t->qsbr, p->token, false) != 1)
+			break;
+		table_tsan_acquire(t->qsbr);
+		a = &t->entries[p->index];
+		table_pool_put(t, a->ids.relay.family, t->pair[p->index]);
+		t->state[p->index] = TABLE_ENTRY_FREE;
+		t->free_stack[t->nfree++] = p->index;
+		t->pending_head = t->pending_head + 1 == t->capacity ? 0 : t->pending_head + 1;
+		t->pending_count--;
+		freed++;
+	}
+	return freed;
+}
+
+/* Unpublished entry (keys already removed): wait for readers before reuse. */
+static void
+defer_entry(struct table *t, uint32_t idx)
+{
+	uint32_t tail = t->pending_head + t->pending_count;
+
+	if (tail >= t->capacity)
+		tail -= t->capacity;
+	t->state[idx] = TABLE_ENTRY_PENDING;
+	/* The token is taken after the entry was unpublished and marked dead. */
+	t->pending[tail].token = rte_rcu_qsbr_start(t->qsbr);
+	t->pending[tail].index = idx;
+	t->pending_count++;
+}
+
+static void
+mark_dead(struct table_alloc *a)
+{
+	table_seq_write_begin(a);
+	a->expires_ms = 0;
+	table_seq_write_end(a);
+}
+
+int
+table_alloc_create(struct table *t, const struct table_5tuple *client, uint8_t family,
+		   uint16_t client_port_index, uint64_t expires_ms, struct table_alloc **out)
+{
+	return table_alloc_create_flags(t, client, family, 0, client_port_index, expires_ms, out);
+}
+
+int
+table_alloc_create_flags(struct table *t, const struct table_5tuple *client, uint8_t family,
+			 unsigned int flags, uint16_t client_port_index, uint64_t expires_ms,
+			 struct table_alloc **out)
+{
+	const struct table_relay_addr *ra;
+	struct table_alloc *a;
+	uint32_t idx, pair, seq;
+	int rc;
+
+	if (rte_hash_lookup(t->by_client, client) >= 0)
+		return -EEXIST;
+	if (!table_family_valid(family) || t->pool[table_pool_slot(family)].size == 0)
+		return -EAFNOSUPPORT;
+	if (t->nfree == 0 || t->pool[table_pool_slot(family)].count == 0)
+		table_reclaim(t);
+	if (t->nfree == 0)
+		return -ENOSPC;
+	rc = table_pool_take(t, family, (flags & TABLE_CREATE_EVEN_PORT) != 0, &pair);
+	if (rc != 0)
+		return rc;
+	idx = t->free_stack[--t->nfree];
+	a = &t->entries[idx];
+
+	/* No reader can hold this entry: every one passed a quiescent state since it was freed. */
+	seq = a->seq;
+	memset(a, 0, sizeof(*a));
+	a->seq = seq;
+	a->ids.client = *client;
+	ra = &t->params.relay_addrs[pair >> 16];
+	a->ids.relay.family = family;
+	a->ids.relay.port = (uint16_t)pair;
+	memcpy(a->ids.relay.addr, ra->addr, table_addr_len(family));
+	a->ids.client_port_index = client_port_index;
+	a->ids.relay_port_index = ra->port_index;
+	a->expires_ms = expires_ms;
+	t->pair[idx] = pair;
+
+	table_tsan_release(a);
+	rc = rte_hash_add_key_data(t->by_relay, &a->ids.relay, a);
+	if (rc != 0)
+		goto undo_entry;
+	rc = rte_hash_add_key_data(t->by_client, &a->ids.client, a);
+	if (rc != 0) {
+		/* A reader may have found it through the relay index already. */
+		mark_dead(a);
+		rte_hash_del_key(t->by_relay, &a->ids.relay);
+		defer_entry(t, idx);
+		return rc;
+	}
+	t->state[idx] = TABLE_ENTRY_LIVE;
+	t->count++;
+	if (out != NULL)
+		*out = a;
+	return 0;
+undo_entry:
+	/* Never published: straight back to the free lists. */
+	table_pool_put(t, family, pair);
+	t->free_stack[t->nfree++] = idx;
+	return rc;
+}
+
+void
+table_alloc_delete(struct table *t, struct table_alloc *a)
+{
+	uint32_t idx = entry_index(t, a);
+
+	if (idx >= t->capacity || t->state[idx] != TABLE_ENTRY_LIVE)
+		return;
+	mark_dead(a);
+	rte_hash_del_key(t->by_client, &a->ids.client);
+	rte_hash_del_key(t->by_relay, &a->ids.relay);
+	t->count--;
+	defer_entry(t, idx);
+}
+
+void
+table_alloc_set_expiry(struct table_alloc *a, uint64_t expires_ms)
+{
+	table_seq_write_begin(a);
+	a->expires_ms = expires_ms;
+	table_seq_write_end(a);
+}
+
+int
+table_perm_install(struct table_alloc *a, uint8_t family, const uint8_t *addr,
+		   uint64_t expires_ms, uint64_t now_ms)
+{
+	int slot = -1;
+	unsigned int i;
+
+	if (!table_family_valid(family))
+		return -EINVAL;
+	for (i = 0; i < a->nperms; i++) {
+		struct table_perm *p = &a->perms[i];
+
+		if (p->family == family && table_addr_eq(family, p->addr, addr)) {
+			table_seq_write_begin(a);
+			p->expires_ms = expires_ms;
+			table_seq_write_end(a);
+			return 0;
+		}
+		if (slot < 0 && p->expires_ms <= now_ms)
+			slot = (int)i;
+	}
+	if (slot < 0) {
+		if (a->nperms >= TABLE_MAX_PERMS)
+			return -ENOSPC;
+		slot = a->nperms;
+	}
+	table_seq_write_begin(a);
+	memset(&a->perms[slot], 0, sizeof(a->perms[slot]));
+	a->perms[slot].family = family;
+	memcpy(a->perms[slot].addr, addr, table_addr_len(family));
+	a->perms[slot].expires_ms = expires_ms;
+	if (slot == a->nperms)
+		a->nperms++;
+	table_seq_write_end(a);
+	return 0;
+}
+
+static bool
+channel_reserved(const struct table_channel *c, uint64_t now_ms)
+{
+	return c->number != 0 && now_ms < add_sat(c->expires_ms, TABLE_CHANNEL_COOLDOWN_MS);
+}
+
+int
+table_channel_bind(struct table_alloc *a, uint16_t number, const struct stun_addr *peer,
+		   uint64_t expires_ms, uint64_t now_ms)
+{
+	int same = -1, slot = -1;
+	unsigned int i;
+
+	if (number < 0x4000 || number > 0x4fff || !table_family_valid(peer->family))
+		return -EINVAL;
+	for (i = 0; i < a->nchannels; i++) {
+		const struct table_channel *c = &a->channels[i];
+		bool num_eq, peer_eq;
+
+		if (!channel_reserved(c, now_ms)) {
+			if (slot < 0)
+				slot = (int)i;
+			continue;
+		}
+		num_eq = c->number == number;
+		peer_eq = table_peer_eq(&c->peer, peer);
+		if (num_eq && peer_eq)
+			same = (int)i;
+		else if (num_eq || peer_eq)
+			return -EBUSY;
+	}
+	table_seq_write_begin(a);
+	if (same >= 0) {
+		a->channels[same].expires_ms = expires_ms;
+	} else if (slot >= 0 || a->nchannels < TABLE_MAX_CHANNELS) {
+		struct table_channel *c;
+
+		if (slot < 0)
+			slot = a->nchannels++;
+		c = &a->channels[slot];
+		memset(c, 0, sizeof(*c));
+		c->number = number;
+		c->peer.family = peer->family;
+		c->peer.port = peer->port;
+		memcpy(c->peer.addr, peer->addr, table_addr_len(peer->family));
+		c->expires_ms = expires_ms;
+	} else {
+		table_seq_write_end(a);
+		return -ENOSPC;
+	}
+	table_seq_write_end(a);
+	return 0;
+}
+
+/* Drop expired permissions and channels past their cooldown, compacting both arrays. */
+static void
+prune(struct table_alloc *a, uint64_t now_ms)
+{
+	unsigned int i, n;
+	bool stale = false;
+
+	for (i = 0; i < a->nperms && !stale; i++)
+		stale = a->perms[i].expires_ms <= now_ms;
+	for (i = 0; i < a->nchannels && !stale; i++)
+		stale = !channel_reserved(&a->channels[i], now_ms);
+	if (!stale)
+		return;
+
+	table_seq_write_begin(a);
+	for (i = n = 0; i < a->nperms; i++)
+		if (a->perms[i].expires_ms > now_ms)
+			a->perms[n++] = a->perms[i];
+	memset(&a->perms[n], 0, sizeof(a->perms[0]) * (a->nperms - n));
+	a->nperms = (uint8_t)n;
+	for (i = n = 0; i < a->nchannels; i++)
+		if (channel_reserved(&a->channels[i], now_ms))
+			a->channels[n++] = a->channels[i];
+	memset(&a->channels[n], 0, sizeof(a->channels[0]) * (a->nchannels - n));
+	a->nchannels = (uint8_t)n;
+	table_seq_write_end(a);
+}
+
+unsigned int
+table_sweep(struct table *t, uint64_t now_ms, unsigned int budget,
+	    table_expire_fn on_expire, void *arg)
+{
+	unsigned int deleted = 0, examined;
+
+	table_reclaim(t);
+	for (examined = 0; examined < budget && examined < t->capacity; examined++) {
+		uint32_t idx = t->sweep_cursor;
+		struct table_alloc *a = &t->entries[idx];
+
+		t->sweep_cursor = idx + 1 == t->capacity ? 0 : idx + 1;
+		if (t->state[idx] != TABLE_ENTRY_LIVE)
+			continue;
+		if (a->expires_ms <= now_ms) {
+			if (on_expire != NULL)
+				on_expire(arg, a);
+			table_alloc_delete(t, a);
+			deleted++;
+		} else {
+			prune(a, now_ms);
+		}
+	}
+	return deleted;
+}
