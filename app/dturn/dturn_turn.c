@@ -165,6 +165,7 @@ dturn_turn_setup(struct dturn_app *app)
 	srv->table = app->table;
 	srv->lifetime_max_s = c->turn.lifetime_max;
 	srv->allocations_per_user = c->turn.allocations_per_user;
+	srv->channel_max = c->turn.channel_max;
 	policy_from_conf(&srv->policy, c);
 
 	app->control->requests = rte_ring_create("dturn_requests", DP_RING_SIZE, socket, RING_F_SC_DEQ);

@@ -491,10 +491,20 @@ conf_turn_nonce_lifetime(struct conf_key_ctx *k, char *v, char *msg, size_t len)
 	return conf_uint_key(v, 30, 86400, &k->conf->turn.nonce_lifetime, msg, len);
 }
 
+/* RFC 8656 §12 narrowed channels to 0x4000-0x4FFF; RFC 5766 clients (coturn's) use up to 0x7FFF. */
 static int
-conf_turn_unauth_rate(struct conf_key_ctx *k, char *v, char *msg, size_t len)
+conf_turn_channel_numbers(struct conf_key_ctx *k, char *v, char *msg, size_t len)
 {
-	return conf_uint_key(v, 0, 100000000, &k->conf->turn.unauth_rate, msg, len);
+	if (strcmp(v, "rfc8656") == 0) {
+		k->conf->turn.channel_max = 0x4FFF;
+		return 0;
+	}
+	if (strcmp(v, "rfc5766") == 0) {
+		k->conf->turn.channel_max = 0x7FFF;
+		return 0;
+	}
+	snprintf(msg, len, "unknown channel range (got '" CONF_GOT_MAX "', expected rfc8656 or rfc5766)", v);
+	return -1;
 }
 
 /* [users]: the key is the user name. Secrets are never repeated in errors. */
@@ -625,7 +635,7 @@ static const struct conf_key_def conf_turn_keys[] = {
 	{ "nonce_lifetime", conf_turn_nonce_lifetime, 1 },
 	{ "allowed_peers", conf_turn_allowed_peers, 1 },
 	{ "denied_peers", conf_turn_denied_peers, 1 },
-	{ "unauth_rate", conf_turn_unauth_rate, 1 },
+	{ "channel_numbers", conf_turn_channel_numbers, 1 },
 	{ NULL, NULL, 0 },
 };
 

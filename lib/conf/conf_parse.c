@@ -40,7 +40,7 @@ conf_defaults(struct conf *c)
 	c->turn.allocations_per_user = 0;
 	c->turn.lifetime_max = 3600;
 	c->turn.nonce_lifetime = 600;
-	c->turn.unauth_rate = 100;
+	c->turn.channel_max = 0x4FFF;
 }
 
 static void

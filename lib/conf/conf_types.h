@@ -115,7 +115,7 @@ struct conf_turn {
 	unsigned int allowed_peer_count;
 	struct conf_cidr denied_peers[CONF_MAX_PEER_RULES];
 	unsigned int denied_peer_count;
-	uint32_t unauth_rate;             /* per second per source IP, 0 = unlimited */
+	uint16_t channel_max;             /* highest channel number: 0x4FFF (RFC 8656) or 0x7FFF (RFC 5766) */
 };
 
 enum conf_user_key {

@@ -73,6 +73,14 @@ struct dp_port_queue {
 	struct rte_mbuf *tx[DP_TX_BUFFER];
 };
 
+/* A relayed datagram waiting for its next hop's MAC address (per lcore). */
+#define DP_HOLD 64
+struct dp_held {
+	struct rte_mbuf *m;
+	uint64_t since_tsc;
+	struct turn_relay rel; /* port, addresses and ports to send with */
+};
+
 /* Everything one worker lcore touches; written by that lcore only (metrics are read by telemetry). */
 struct dp_lcore {
 	unsigned int lcore_id;
@@ -85,6 +93,8 @@ struct dp_lcore {
 	struct rte_ring *to_control;   /* shared, multi-producer */
 	struct rte_ring *from_control; /* this worker's replies */
 	uint64_t tid_state;            /* Data indication transaction ids */
+	unsigned int held_count;
+	struct dp_held held[DP_HOLD];
 	struct metrics_lcore mx;
 	uint8_t scratch[DP_SCRATCH];
 } __rte_cache_aligned;
@@ -110,6 +120,11 @@ unsigned int dp_control_poll(struct dp_control *c, uint64_t now_s);
 /* Relay one datagram as turn decided (exposed for tests). */
 void dp_relay(struct dp_lcore *lc, struct rte_mbuf *m, const struct net_udp_info *info,
 	      const struct turn_relay *rel, uint64_t now_tsc);
+
+/* Retry the held datagrams: send those whose next hop resolved, drop those held a second. */
+void dp_relay_retry_held(struct dp_lcore *lc, uint64_t now_tsc);
+/* Free every held datagram (at stop). */
+void dp_relay_drop_held(struct dp_lcore *lc);
 
 /* The worker's entry point for rte_eal_remote_launch; arg is its struct dp_lcore. */
 int dp_lcore_main(void *arg);

@@ -40,6 +40,8 @@ dp_lcore_main(void *arg)
 			if (n > 0)
 				dp_handle_burst(lc, pq, pkts, n, now);
 		}
+		if (lc->held_count > 0)
+			dp_relay_retry_held(lc, now);
 		for (unsigned int p = 0; p < lc->port_count; p++)
 			dp_tx_flush(lc, &lc->ports[p]);
 		/* Every pass, even an idle one: deleted entries wait for this. */
@@ -48,6 +50,7 @@ dp_lcore_main(void *arg)
 	}
 	for (unsigned int p = 0; p < lc->port_count; p++)
 		dp_tx_flush(lc, &lc->ports[p]);
+	dp_relay_drop_held(lc);
 	if (table != NULL)
 		table_reader_unregister(table, lc->worker);
 	return 0;

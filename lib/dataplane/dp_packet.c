@@ -103,6 +103,13 @@ handle_listen_port(struct dp_lcore *lc, struct dp_port_queue *pq, struct rte_mbu
 					     &lc->mx);
 		break;
 	default:
+		/* RFC 5766 channels 0x5000-0x7FFF start with bytes 80-127. */
+		if (info->payload_len > 0 && payload[0] >= 80 && payload[0] <= 127 &&
+		    s->turn.channel_max > STUN_CHANNEL_MAX) {
+			v = turn_handle_channel_data(&s->turn, payload, info->payload_len, &ep, &clk,
+						     &rel, &lc->mx);
+			break;
+		}
 		metrics_inc(&lc->mx, METRICS_DROP_DEMUX_OTHER);
 		v = TURN_VERDICT_DROP;
 		break;

@@ -4,6 +4,7 @@
  * the ChannelData header or Data indication header prepended (RFC 8656
  * §11.4, §12.4), then fresh UDP/IP/Ethernet headers from lib/net.
  */
+#include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -63,12 +64,78 @@ too_big:
 	return -1;
 }
 
+static int
+send_relayed(struct dp_lcore *lc, struct rte_mbuf *m, const struct turn_relay *rel,
+	     uint64_t now_tsc)
+{
+	struct dp_port_queue *out = &lc->ports[rel->port_index];
+	struct rte_mbuf *probe = NULL;
+	int ret = net_udp_send(out->port, m, rel->dst.family == STUN_FAMILY_IPV4 ? AF_INET : AF_INET6,
+			       rel->src.addr, rel->src.port, rel->dst.addr, rel->dst.port, lc->pool,
+			       &probe, &lc->mx, now_tsc);
+
+	if (probe != NULL)
+		dp_tx_enqueue(lc, out, probe);
+	if (ret == 0)
+		dp_tx_enqueue(lc, out, m);
+	return ret;
+}
+
+/* Keep a datagram whose next hop is being resolved, rather than lose the first of a flow. */
+static void
+hold(struct dp_lcore *lc, struct rte_mbuf *m, const struct turn_relay *rel, uint64_t now_tsc)
+{
+	if (lc->held_count == DP_HOLD) {
+		metrics_inc(&lc->mx, METRICS_DROP_NEIGH_UNRESOLVED);
+		rte_pktmbuf_free(m);
+		return;
+	}
+
+	struct dp_held *h = &lc->held[lc->held_count++];
+
+	h->m = m;
+	h->since_tsc = now_tsc;
+	h->rel = *rel;
+}
+
+void
+dp_relay_retry_held(struct dp_lcore *lc, uint64_t now_tsc)
+{
+	unsigned int kept = 0;
+	uint64_t limit = lc->settings->tsc_per_ms * 1000;
+
+	for (unsigned int i = 0; i < lc->held_count; i++) {
+		struct dp_held *h = &lc->held[i];
+		int ret = send_relayed(lc, h->m, &h->rel, now_tsc);
+
+		if (ret == 0) {
+			metrics_inc(&lc->mx, METRICS_NEIGH_HELD_SENT);
+			continue;
+		}
+		if (ret == -EAGAIN && now_tsc - h->since_tsc < limit) {
+			lc->held[kept++] = *h;
+			continue;
+		}
+		if (ret == -EAGAIN)
+			metrics_inc(&lc->mx, METRICS_DROP_NEIGH_UNRESOLVED);
+		rte_pktmbuf_free(h->m);
+	}
+	lc->held_count = kept;
+}
+
+void
+dp_relay_drop_held(struct dp_lcore *lc)
+{
+	for (unsigned int i = 0; i < lc->held_count; i++)
+		rte_pktmbuf_free(lc->held[i].m);
+	lc->held_count = 0;
+}
+
 void
 dp_relay(struct dp_lcore *lc, struct rte_mbuf *m, const struct net_udp_info *info,
 	 const struct turn_relay *rel, uint64_t now_tsc)
 {
 	uint32_t start = (uint32_t)info->payload_offset + rel->data_offset;
-	struct rte_mbuf *probe = NULL;
 
 	if (rel->port_index >= lc->port_count || start + rel->data_len > m->pkt_len ||
 	    rte_pktmbuf_adj(m, (uint16_t)start) == NULL ||
@@ -82,15 +149,10 @@ dp_relay(struct dp_lcore *lc, struct rte_mbuf *m, const struct net_udp_info *inf
 		return;
 	}
 
-	struct dp_port_queue *out = &lc->ports[rel->port_index];
-	int ret = net_udp_send(out->port, m, rel->dst.family == STUN_FAMILY_IPV4 ? AF_INET : AF_INET6,
-			       rel->src.addr, rel->src.port, rel->dst.addr, rel->dst.port, lc->pool,
-			       &probe, &lc->mx, now_tsc);
+	int ret = send_relayed(lc, m, rel, now_tsc);
 
-	if (probe != NULL)
-		dp_tx_enqueue(lc, out, probe);
-	if (ret == 0)
-		dp_tx_enqueue(lc, out, m);
-	else
+	if (ret == -EAGAIN)
+		hold(lc, m, rel, now_tsc);
+	else if (ret != 0)
 		rte_pktmbuf_free(m);
 }

@@ -52,7 +52,6 @@
 	X(DROP_RELAY_NO_ALLOCATION, "drop_relay_no_allocation", "Send/ChannelData from a client without an allocation") \
 	X(DROP_RELAY_NO_CHANNEL, "drop_relay_no_channel", "ChannelData on a channel that is not bound") \
 	X(DROP_RELAY_NO_PERMISSION, "drop_relay_no_permission", "data to or from a peer without a permission") \
-	X(DROP_RELAY_POLICY,     "drop_relay_policy",     "Send indication to a peer the policy refuses") \
 	X(DROP_RELAY_SEND_INVALID, "drop_relay_send_invalid", "Send indication without a valid XOR-PEER-ADDRESS or DATA") \
 	X(DROP_RELAY_TOO_BIG,    "drop_relay_too_big",    "relayed data that would not fit a datagram") \
 	X(DROP_PEER_NO_ALLOCATION, "drop_peer_no_allocation", "peer datagram to a relayed port with no allocation") \
@@ -80,7 +79,9 @@
 	X(DROP_UDP_HEADER,       "drop_udp_header",       "UDP header truncated or its length wrong") \
 	X(DROP_UDP_CHECKSUM,     "drop_udp_checksum",     "UDP checksum wrong (or zero over IPv6)") \
 	X(DROP_UDP_PORT,         "drop_udp_port",         "UDP to a port we do not listen on") \
-	X(DROP_NEIGH_PENDING,    "drop_neigh_pending",    "reply dropped while its next hop is being resolved") \
+	X(NEIGH_PENDING,         "neigh_pending",         "datagrams that found their next hop unresolved (held while it resolves)") \
+	X(NEIGH_HELD_SENT,       "neigh_held_sent",       "held datagrams sent once their next hop resolved") \
+	X(DROP_NEIGH_UNRESOLVED, "drop_neigh_unresolved", "held datagram dropped: next hop unresolved for a second, or the hold queue full") \
 	X(DROP_NET_TOO_BIG,      "drop_net_too_big",      "packet would not fit the mbuf, its headroom or the MTU") \
 	X(DROP_NO_ROUTE,         "drop_no_route",         "no address of the port's family to send from") \
 	X(DROP_STUN_DECODE,      "drop_stun_decode",      "STUN message failing to decode (see stun_decode_* for why)") \

@@ -66,11 +66,12 @@ int net_udp_reply(const struct net_port *port, struct rte_mbuf *m,
  * Returns 0 when m is ready to transmit on port. A neighbour entry older than
  * its reachable time is still used for a few seconds while it is re-probed:
  * then *probe may be set on success too, and the caller transmits it.
+ * Returns -EAGAIN, m untouched, when the next hop is unresolved (NEIGH_PENDING):
+ *     an ARP request / neighbour solicitation for it is built in a new mbuf
+ *     from pool and returned via *probe (ARP_REQUESTED / NDP_SOLICITED), at
+ *     most one a second per neighbour across all lcores (DROP_MBUF_ALLOC if
+ *     pool is empty). The caller may hold m and call again later.
  * Returns -1 after counting, and the caller frees m:
- *   DROP_NEIGH_PENDING: next hop unresolved. An ARP request / neighbour
- *     solicitation for it is built in a new mbuf from pool and returned via
- *     *probe (ARP_REQUESTED / NDP_SOLICITED), at most one a second per
- *     neighbour across all lcores; DROP_MBUF_ALLOC if pool is empty.
  *   DROP_NO_ROUTE: no address of that family, or off-link without a gateway.
  *   DROP_NET_TOO_BIG: the datagram does not fit the headroom or the MTU.
  * *probe is NULL whenever no probe is to be sent.

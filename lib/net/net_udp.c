@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* UDP (RFC 768, RFC 8200 8.1): receive, reply in place, send via the neighbour table. */
+#include <errno.h>
 #include <sys/socket.h>
 
 #include <rte_ether.h>
@@ -213,8 +214,8 @@ resolve_next_hop(const struct net_port *port, uint8_t family, const uint8_t *nex
 	}
 	if (st == NET_NEIGH_STALE)
 		return 0;
-	metrics_inc(mx, METRICS_DROP_NEIGH_PENDING);
-	return -1;
+	metrics_inc(mx, METRICS_NEIGH_PENDING);
+	return -EAGAIN;
 }
 
 int
@@ -248,8 +249,10 @@ net_udp_send(const struct net_port *port, struct rte_mbuf *m, uint8_t family,
 		metrics_inc(mx, METRICS_DROP_NET_TOO_BIG);
 		return -1;
 	}
-	if (resolve_next_hop(port, family, next_hop, &dst_mac, pool, probe, mx, now_tsc) != 0)
-		return -1;
+	int rc = resolve_next_hop(port, family, next_hop, &dst_mac, pool, probe, mx, now_tsc);
+
+	if (rc != 0)
+		return rc;
 
 	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, hdr_len);
 	rte_ether_addr_copy(&dst_mac, &eth->dst_addr);

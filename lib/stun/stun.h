@@ -171,6 +171,12 @@ enum stun_demux stun_demux(const uint8_t *buf, size_t len);
 /* RFC 8656 §12.4/§12.5: frame a ChannelData message. Over UDP the data may be
  * followed by up to 3 bytes of padding. */
 enum stun_result stun_channel_decode(const uint8_t *buf, size_t len, struct stun_channel_data *out);
+/* The same accepting channels up to max_channel: STUN_CHANNEL_MAX_RFC5766
+ * (0x7FFF) for RFC 5766 clients, which RFC 8656 narrowed to 0x4FFF. */
+#define STUN_CHANNEL_MAX 0x4FFF
+#define STUN_CHANNEL_MAX_RFC5766 0x7FFF
+enum stun_result stun_channel_decode_max(const uint8_t *buf, size_t len, uint16_t max_channel,
+					 struct stun_channel_data *out);
 /* Write the 4-byte ChannelData header. */
 void stun_channel_header(uint8_t *hdr, uint16_t channel, uint16_t len);
 

@@ -20,6 +20,13 @@ stun_demux(const uint8_t *buf, size_t len)
 enum stun_result
 stun_channel_decode(const uint8_t *buf, size_t len, struct stun_channel_data *out)
 {
+	return stun_channel_decode_max(buf, len, STUN_CHANNEL_MAX, out);
+}
+
+enum stun_result
+stun_channel_decode_max(const uint8_t *buf, size_t len, uint16_t max_channel,
+			struct stun_channel_data *out)
+{
 	if (buf == NULL || len < STUN_CHANNEL_HEADER_LEN)
 		return STUN_CHANNEL_TRUNCATED;
 
@@ -27,7 +34,7 @@ stun_channel_decode(const uint8_t *buf, size_t len, struct stun_channel_data *ou
 	uint16_t dlen = stun_rd16(buf + 2);
 	size_t avail = len - STUN_CHANNEL_HEADER_LEN;
 
-	if (channel < 0x4000 || channel > 0x4FFF)
+	if (channel < 0x4000 || channel > max_channel)
 		return STUN_CHANNEL_NUMBER;
 	/* Over UDP the sender may pad to 4 bytes; anything beyond that is a lie. */
 	if (dlen > avail || avail - dlen > 3)

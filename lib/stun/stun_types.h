@@ -110,7 +110,7 @@ enum stun_attr_type {
 	X(ADDR_FAMILY,          "address family is neither IPv4 nor IPv6") \
 	X(ATTR_VALUE,           "attribute value out of range") \
 	X(CHANNEL_TRUNCATED,    "shorter than the 4-byte ChannelData header") \
-	X(CHANNEL_NUMBER,       "channel number outside 0x4000-0x4FFF") \
+	X(CHANNEL_NUMBER,       "channel number outside the allowed range (0x4000-0x4FFF)") \
 	X(CHANNEL_LENGTH,       "ChannelData length disagrees with the datagram") \
 	X(INTEGRITY_ABSENT,     "no MESSAGE-INTEGRITY to verify") \
 	X(INTEGRITY_MISMATCH,   "MESSAGE-INTEGRITY does not verify") \

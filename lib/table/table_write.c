@@ -216,7 +216,7 @@ table_channel_bind(struct table_alloc *a, uint16_t number, const struct stun_add
 	int same = -1, slot = -1;
 	unsigned int i;
 
-	if (number < 0x4000 || number > 0x4fff || !table_family_valid(peer->family))
+	if (number < 0x4000 || number > 0x7fff || !table_family_valid(peer->family))
 		return -EINVAL;
 	for (i = 0; i < a->nchannels; i++) {
 		const struct table_channel *c = &a->channels[i];

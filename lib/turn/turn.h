@@ -41,6 +41,7 @@ struct turn_server {
 	const struct auth *auth;          /* NULL: no TURN service, Binding only */
 	struct table *table;
 	struct turn_policy policy;
+	uint16_t channel_max;             /* STUN_CHANNEL_MAX or STUN_CHANNEL_MAX_RFC5766 */
 	uint32_t lifetime_max_s;
 	uint32_t allocations_per_user;    /* 0: unlimited */
 };

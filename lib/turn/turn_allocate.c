@@ -39,10 +39,20 @@ check_request(struct turn_req *r, uint8_t *family)
 			return 400;
 		return 508;
 	}
-	/* EVEN-PORT asks for a port pair this relay does not reserve. */
-	if (stun_find(m, STUN_ATTR_EVEN_PORT, 0) >= 0)
-		return 508;
+	/* EVEN-PORT with R set asks to reserve the next port too, which this relay does not do. */
+	bool reserve_next = false;
+
+	if (stun_find(m, STUN_ATTR_EVEN_PORT, 0) >= 0 &&
+	    (stun_get_even_port(m, &reserve_next) != STUN_OK || reserve_next))
+		return reserve_next ? 508 : 400;
 	*family = STUN_FAMILY_IPV4; /* §7.2: IPv4 unless the client asks otherwise */
+	/* §7.2: ADDITIONAL-ADDRESS-FAMILY asks for an IPv6 address besides the IPv4 one. */
+	if (stun_find(m, STUN_ATTR_ADDITIONAL_ADDRESS_FAMILY, 0) >= 0) {
+		if (stun_find(m, STUN_ATTR_REQUESTED_ADDRESS_FAMILY, 0) >= 0 ||
+		    stun_get_additional_address_family(m, &fam) != STUN_OK ||
+		    fam != STUN_FAMILY_IPV6)
+			return 400;
+	}
 	if (stun_find(m, STUN_ATTR_REQUESTED_ADDRESS_FAMILY, 0) >= 0) {
 		if (stun_get_requested_address_family(m, &fam) != STUN_OK)
 			return 400;
@@ -72,6 +82,24 @@ remember(struct turn_req *r, struct table_alloc *a, size_t n)
 	o->alloc_response_expires_ms = r->clk->now_ms + TURN_TRANSACTION_LIFETIME_MS;
 }
 
+/* RFC 8656 §18.14: family, 11 reserved bits, class and number, reason. */
+static void
+add_address_error(struct stun_builder *b, uint8_t family, uint16_t code)
+{
+	const char *reason = stun_error_reason(code);
+	uint8_t v[64];
+	size_t n = strlen(reason);
+
+	if (n > sizeof(v) - 4)
+		n = sizeof(v) - 4;
+	v[0] = family;
+	v[1] = 0;
+	v[2] = (uint8_t)(code / 100);
+	v[3] = (uint8_t)(code % 100);
+	memcpy(v + 4, reason, n);
+	stun_add_attr(b, STUN_ATTR_ADDRESS_ERROR_CODE, v, (uint16_t)(4 + n));
+}
+
 static void
 relay_addr_of(const struct table_alloc *a, struct stun_addr *out)
 {
@@ -95,6 +123,12 @@ turn_handle_allocate(struct turn_req *r)
 	a = table_lookup_client(srv->table, &key);
 	if (a != NULL && table_alloc_live(a, r->clk->now_ms))
 		return replay_or_mismatch(r, a);
+	/* Expired but not swept yet: it goes now, so the 5-tuple is free again. */
+	if (a != NULL) {
+		turn_quota_release(r->ctl->quota, a->owner.username, a->owner.username_len);
+		table_alloc_delete(srv->table, a);
+		metrics_inc(r->mx, METRICS_TURN_EXPIRED);
+	}
 
 	code = check_request(r, &family);
 	if (code != 0)
@@ -108,8 +142,9 @@ turn_handle_allocate(struct turn_req *r)
 			    srv->allocations_per_user) != 0)
 		return turn_reply_error(r, 486);
 
-	int ret = table_alloc_create(srv->table, &key, family, r->ep->port_index,
-				     r->clk->now_ms + (uint64_t)lifetime * 1000, &a);
+	unsigned int flags = stun_find(r->msg, STUN_ATTR_EVEN_PORT, 0) >= 0 ? TABLE_CREATE_EVEN_PORT : 0;
+	int ret = table_alloc_create_flags(srv->table, &key, family, flags, r->ep->port_index,
+					   r->clk->now_ms + (uint64_t)lifetime * 1000, &a);
 
 	if (ret != 0) {
 		turn_quota_release(r->ctl->quota, r->id.username, r->id.username_len);
@@ -124,6 +159,9 @@ turn_handle_allocate(struct turn_req *r)
 	stun_add_xor_addr(&b, STUN_ATTR_XOR_RELAYED_ADDRESS, &relayed);
 	stun_add_u32(&b, STUN_ATTR_LIFETIME, lifetime);
 	stun_add_xor_addr(&b, STUN_ATTR_XOR_MAPPED_ADDRESS, &r->ep->client);
+	/* §7.2: dual allocations are not made here; the IPv6 half is refused in the success. */
+	if (stun_find(r->msg, STUN_ATTR_ADDITIONAL_ADDRESS_FAMILY, 0) >= 0)
+		add_address_error(&b, STUN_FAMILY_IPV6, 440);
 
 	size_t n = turn_reply_finish(r, &b);
 

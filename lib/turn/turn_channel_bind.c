@@ -14,7 +14,8 @@ turn_handle_channel_bind(struct turn_req *r)
 
 	if (a == NULL)
 		return reply;
-	if (stun_get_channel_number(r->msg, &number) != STUN_OK || number < 0x4000 || number > 0x4FFF)
+	if (stun_get_channel_number(r->msg, &number) != STUN_OK || number < 0x4000 ||
+	    number > r->srv->channel_max)
 		return turn_reply_error(r, 400);
 	if (stun_get_xor_peer_address(r->msg, 0, &peer) != STUN_OK)
 		return turn_reply_error(r, 400);

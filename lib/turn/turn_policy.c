@@ -37,6 +37,7 @@ static const struct range never_v6[] = {
 	{ 96, { [10] = 0xff, [11] = 0xff } },                   /* IPv4-mapped ::ffff:0:0/96 */
 	{ 96, { 0 } },                                          /* IPv4-compatible ::/96 */
 	{ 96, { 0x00, 0x64, 0xff, 0x9b } },                     /* NAT64 64:ff9b::/96 */
+	{ 48, { 0x00, 0x64, 0xff, 0x9b, 0x00, 0x01 } },         /* local-use NAT64 (RFC 8215) */
 };
 
 static const struct range private_v6[] = {

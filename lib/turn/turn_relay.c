@@ -79,8 +79,12 @@ from_client(const struct turn_server *srv, const struct table_alloc *a,
 		}
 		/* To the target, the data comes from the sender's relayed address. */
 		relay_addr(a, &from);
-		metrics_inc(mx, METRICS_RELAY_HAIRPIN);
-		return to_client(target, &from, clk, rel, mx);
+
+		enum turn_verdict v = to_client(target, &from, clk, rel, mx);
+
+		if (v == TURN_VERDICT_RELAY)
+			metrics_inc(mx, METRICS_RELAY_HAIRPIN);
+		return v;
 	}
 	rel->to_client = false;
 	rel->port_index = a->ids.relay_port_index;
@@ -145,7 +149,7 @@ turn_handle_channel_data(const struct turn_server *srv, const uint8_t *dgram, si
 {
 	struct stun_channel_data cd;
 	struct stun_addr peer;
-	enum stun_result res = stun_channel_decode(dgram, len, &cd);
+	enum stun_result res = stun_channel_decode_max(dgram, len, srv->channel_max, &cd);
 	const struct table_alloc *a;
 
 	if (res != STUN_OK) {

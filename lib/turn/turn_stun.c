@@ -13,6 +13,7 @@ turn_server_init(struct turn_server *srv, const char *software)
 
 	memset(srv, 0, sizeof(*srv));
 	srv->lifetime_max_s = 3600;
+	srv->channel_max = STUN_CHANNEL_MAX;
 	if (n >= TURN_SOFTWARE_MAX)
 		n = TURN_SOFTWARE_MAX - 1;
 	memcpy(srv->software, software != NULL ? software : "", n);

@@ -13,6 +13,18 @@ CLIENT_V4=198.18.0.2
 CLIENT_V6=2001:db8:18::2
 STUN_PORT=${DTURN_STUN_PORT:-3478}
 CAPTURE_IF=${DTURN_CAPTURE_IF:-eth0}
+# TURN: the echo peer (turnutils_peer) and where dturn relays from. With a stand-in server
+# that has no peer-side address, DTURN_PEER_NS / DTURN_PEER_V4 / DTURN_RELAY_V4 move them.
+PEER_V4=${DTURN_PEER_V4:-198.19.0.2}
+PEER_PORT=${DTURN_PEER_PORT:-3480}
+RELAY_V4=${DTURN_RELAY_V4:-198.19.0.1}
+RELAY_PORT_MIN=49152
+RELAY_PORT_MAX=65535
+REST_PORT=${DTURN_REST_PORT:-$STUN_PORT}
+TURN_USER=alice
+TURN_PASSWORD=secret123
+TURN_REALM=dturn.test
+REST_SECRET=dturn-test-secret
 INTEROP_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 NAME=$(basename "$0" .sh)
 

@@ -173,7 +173,7 @@ test_template_values(void)
 	CU_ASSERT_EQUAL(c.eal.memory_mb, 512);
 	CU_ASSERT_EQUAL(c.eal.mbufs, 16383);
 	CU_ASSERT_EQUAL(c.turn.max_allocations, 65536);
-	CU_ASSERT_EQUAL(c.turn.unauth_rate, 100);
+	CU_ASSERT_EQUAL(c.turn.channel_max, 0x4FFF);
 }
 
 static void
@@ -259,7 +259,7 @@ test_defaults(void)
 	CU_ASSERT_EQUAL(c.turn.nonce_lifetime, 600);
 	CU_ASSERT_EQUAL(c.turn.allowed_peer_count, 0);
 	CU_ASSERT_EQUAL(c.turn.denied_peer_count, 0);
-	CU_ASSERT_EQUAL(c.turn.unauth_rate, 100);
+	CU_ASSERT_EQUAL(c.turn.channel_max, 0x4FFF);
 	CU_ASSERT_EQUAL(c.user_count, 0);
 	CU_ASSERT_EQUAL(c.rest_secret_count, 0);
 	CU_ASSERT_STRING_EQUAL(conf_log_level_name(c.log.level), "info");
@@ -327,7 +327,7 @@ test_every_key(void)
 		  "nonce_lifetime = 30\n"
 		  "allowed_peers = 198.18.0.0/15, 2001:db8::/32, 192.0.2.7\n"
 		  "denied_peers = 203.0.113.0/24\n"
-		  "unauth_rate = 0\n"
+		  "channel_numbers = rfc5766\n"
 		  "[users]\n"
 		  "alice = secret123\n"
 		  "bob = md5:0123456789ABCDEFfedcba9876543210\n"
@@ -382,7 +382,7 @@ test_every_key(void)
 	CU_ASSERT_EQUAL_FATAL(t->denied_peer_count, 1);
 	CU_ASSERT_EQUAL(t->denied_peers[0].addr.ipv4, v4("203.0.113.0"));
 	CU_ASSERT_EQUAL(t->denied_peers[0].prefix, 24);
-	CU_ASSERT_EQUAL(t->unauth_rate, 0);
+	CU_ASSERT_EQUAL(t->channel_max, 0x7FFF);
 
 	CU_ASSERT_EQUAL_FATAL(c.user_count, 3);
 	CU_ASSERT_EQUAL(c.users[1].kind, CONF_USER_MD5_KEY);
@@ -446,10 +446,8 @@ test_number_errors(void)
 	EXPECT_ONE(BASE "[turn]\nlifetime_max = 86401\n", 7, "turn.lifetime_max", "out of range");
 	EXPECT_ONE(BASE "[turn]\nnonce_lifetime = 600s\n", 7, "turn.nonce_lifetime",
 		   "not a number (got '600s'");
-	EXPECT_ONE(BASE "[turn]\nunauth_rate = -1\n", 7, "turn.unauth_rate", "not a number");
-	EXPECT_ONE(BASE "[turn]\nunauth_rate = +5\n", 7, "turn.unauth_rate", "not a number");
-	EXPECT_ONE(BASE "[turn]\nunauth_rate = 5 5\n", 7, "turn.unauth_rate", "not a number");
-	EXPECT_ONE(BASE "[turn]\nunauth_rate = 0x10\n", 7, "turn.unauth_rate", "not a number");
+	EXPECT_ONE(BASE "[turn]\nchannel_numbers = rfc1234\n", 7, "turn.channel_numbers", "expected rfc8656 or rfc5766");
+	EXPECT_ONE(BASE "[turn]\nchannel_numbers = RFC8656\n", 7, "turn.channel_numbers", "unknown channel range");
 	EXPECT_ONE(BASE "[turn]\nmax_allocations = 99999999999999999999999999\n", 7,
 		   "turn.max_allocations", "out of range");
 	EXPECT_ONE(BASE "[turn]\nmax_allocations = 4294967297\n", 7,

@@ -5,6 +5,7 @@
  * moved, and the fields of the reply. Send-side tests drive net_udp_send and
  * net_udp_reply against a private neighbour table and a test clock.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -968,8 +969,8 @@ test_send4_resolve(void)
 	fresh_neigh();
 	now = 1000 * hz;
 	/* Unresolved on-link peer: dropped, one ARP request. */
-	CU_ASSERT_EQUAL(send4(ip_peer, &m, &probe), -1);
-	check_two_counters(C(DROP_NEIGH_PENDING), C(ARP_REQUESTED));
+	CU_ASSERT_EQUAL(send4(ip_peer, &m, &probe), -EAGAIN);
+	check_two_counters(C(NEIGH_PENDING), C(ARP_REQUESTED));
 	CU_ASSERT_FATAL(probe != NULL);
 	check_arp_probe(probe, ip_peer);
 	rte_pktmbuf_free(probe);
@@ -977,15 +978,15 @@ test_send4_resolve(void)
 
 	/* Within the second: no second probe. */
 	now += hz / 2;
-	CU_ASSERT_EQUAL(send4(ip_peer, &m, &probe), -1);
-	check_only_counter(C(DROP_NEIGH_PENDING));
+	CU_ASSERT_EQUAL(send4(ip_peer, &m, &probe), -EAGAIN);
+	check_only_counter(C(NEIGH_PENDING));
 	CU_ASSERT_PTR_NULL(probe);
 	rte_pktmbuf_free(m);
 
 	/* A second later: probe again. */
 	now += hz;
-	CU_ASSERT_EQUAL(send4(ip_peer, &m, &probe), -1);
-	check_two_counters(C(DROP_NEIGH_PENDING), C(ARP_REQUESTED));
+	CU_ASSERT_EQUAL(send4(ip_peer, &m, &probe), -EAGAIN);
+	check_two_counters(C(NEIGH_PENDING), C(ARP_REQUESTED));
 	CU_ASSERT_PTR_NOT_NULL(probe);
 	rte_pktmbuf_free(probe);
 	rte_pktmbuf_free(m);
@@ -1016,8 +1017,8 @@ test_send4_resolve(void)
 
 	/* No answer for long: the entry is no longer trusted. */
 	now += 10 * hz;
-	CU_ASSERT_EQUAL(send4(ip_peer, &m, &probe), -1);
-	check_two_counters(C(DROP_NEIGH_PENDING), C(ARP_REQUESTED));
+	CU_ASSERT_EQUAL(send4(ip_peer, &m, &probe), -EAGAIN);
+	check_two_counters(C(NEIGH_PENDING), C(ARP_REQUESTED));
 	rte_pktmbuf_free(probe);
 	rte_pktmbuf_free(m);
 }
@@ -1045,8 +1046,8 @@ test_send4_gateway(void)
 
 	fresh_neigh();
 	now = 7 * hz;
-	CU_ASSERT_EQUAL(send4(ip_far, &m, &probe), -1);
-	check_two_counters(C(DROP_NEIGH_PENDING), C(ARP_REQUESTED));
+	CU_ASSERT_EQUAL(send4(ip_far, &m, &probe), -EAGAIN);
+	check_two_counters(C(NEIGH_PENDING), C(ARP_REQUESTED));
 	CU_ASSERT_FATAL(probe != NULL);
 	check_arp_probe(probe, ip_gw);
 	rte_pktmbuf_free(probe);
@@ -1113,15 +1114,15 @@ test_send6_resolve(void)
 
 	fresh_neigh();
 	now = 3 * hz;
-	CU_ASSERT_EQUAL(send6(ip6_peer, &m, &probe), -1);
-	check_two_counters(C(DROP_NEIGH_PENDING), C(NDP_SOLICITED));
+	CU_ASSERT_EQUAL(send6(ip6_peer, &m, &probe), -EAGAIN);
+	check_two_counters(C(NEIGH_PENDING), C(NDP_SOLICITED));
 	CU_ASSERT_FATAL(probe != NULL);
 	check_ns_probe(probe, ip6_peer, ip6_us);
 	rte_pktmbuf_free(probe);
 	rte_pktmbuf_free(m);
 
-	CU_ASSERT_EQUAL(send6(ip6_peer, &m, &probe), -1);
-	check_only_counter(C(DROP_NEIGH_PENDING));
+	CU_ASSERT_EQUAL(send6(ip6_peer, &m, &probe), -EAGAIN);
+	check_only_counter(C(NEIGH_PENDING));
 	CU_ASSERT_PTR_NULL(probe);
 	rte_pktmbuf_free(m);
 
@@ -1150,8 +1151,8 @@ test_send6_gateway_and_ns_learning(void)
 	fresh_neigh();
 	now = 9 * hz;
 	/* Off-link: resolve the link-local gateway, from our link-local address. */
-	CU_ASSERT_EQUAL(send6(ip6_far, &m, &probe), -1);
-	check_two_counters(C(DROP_NEIGH_PENDING), C(NDP_SOLICITED));
+	CU_ASSERT_EQUAL(send6(ip6_far, &m, &probe), -EAGAIN);
+	check_two_counters(C(NEIGH_PENDING), C(NDP_SOLICITED));
 	CU_ASSERT_FATAL(probe != NULL);
 	check_ns_probe(probe, ip6_gw, port.ipv6_ll);
 	rte_pktmbuf_free(probe);
@@ -1295,11 +1296,11 @@ test_neigh_table(void)
 	now = 20 * hz;
 	/* Four slots fill up; the fifth neighbour is refused and counted in the table. */
 	for (i = 0; i < 5; i++) {
-		CU_ASSERT_EQUAL(send4(IP4(198, 18, 0, 10 + i), &m, &probe), -1);
+		CU_ASSERT_EQUAL(send4(IP4(198, 18, 0, 10 + i), &m, &probe), -EAGAIN);
 		if (i < 4)
-			check_two_counters(C(DROP_NEIGH_PENDING), C(ARP_REQUESTED));
+			check_two_counters(C(NEIGH_PENDING), C(ARP_REQUESTED));
 		else
-			check_only_counter(C(DROP_NEIGH_PENDING));
+			check_only_counter(C(NEIGH_PENDING));
 		rte_pktmbuf_free(probe);
 		rte_pktmbuf_free(m);
 	}

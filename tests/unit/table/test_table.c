@@ -504,7 +504,7 @@ test_channels(void)
 	CU_ASSERT_EQUAL(table_channel_bind(a, 0x4000, &pa2, 900, 100), -EBUSY);
 	CU_ASSERT_EQUAL(table_channel_bind(a, 0x4001, &pa2, 900, 100), 0);
 	CU_ASSERT_EQUAL(table_channel_bind(a, 0x3fff, &pb, 900, 100), -EINVAL);
-	CU_ASSERT_EQUAL(table_channel_bind(a, 0x5000, &pb, 900, 100), -EINVAL);
+	CU_ASSERT_EQUAL(table_channel_bind(a, 0x8000, &pb, 900, 100), -EINVAL);
 	/* Expired: not usable, but reserved during the cooldown. */
 	CU_ASSERT(!table_channel_peer(a, 0x4000, 900, &got));
 	CU_ASSERT(!table_channel_number(a, &pa, 900, &num));
