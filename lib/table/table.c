@@ -300,5 +300,5 @@ table_pending(const struct table *t)
 uint32_t
 table_relay_ports_free(const struct table *t, uint8_t family)
 {
-	return t->pool[table_pool_slot(family)].count;
+	return t->pool[table_pool_slot(family)].free;
 }

@@ -196,12 +196,24 @@ void table_alloc_read_state(const struct table_alloc *a, struct table_alloc_stat
  */
 int table_alloc_create(struct table *t, const struct table_5tuple *client, uint8_t family,
 		       uint16_t client_port_index, uint64_t expires_ms, struct table_alloc **out);
-/* The same with flags: TABLE_CREATE_EVEN_PORT asks for an even relayed port
- * (RFC 8656 §7.2 EVEN-PORT; -EADDRNOTAVAIL when none is near the pool's head). */
+/*
+ * The same with flags (RFC 8656 §7.2 EVEN-PORT): TABLE_CREATE_EVEN_PORT asks
+ * for an even relayed port; TABLE_CREATE_RESERVE_NEXT also reserves the port
+ * above it, returned in *reserved for table_alloc_create_reserved or
+ * table_reservation_cancel. -EADDRNOTAVAIL when no such port is near the
+ * pool's head.
+ */
 #define TABLE_CREATE_EVEN_PORT 0x1
+#define TABLE_CREATE_RESERVE_NEXT 0x2
 int table_alloc_create_flags(struct table *t, const struct table_5tuple *client, uint8_t family,
 			     unsigned int flags, uint16_t client_port_index, uint64_t expires_ms,
-			     struct table_alloc **out);
+			     struct table_alloc **out, uint32_t *reserved);
+/* Create on a reserved port (RESERVATION-TOKEN); -ENOENT if it is not reserved. */
+int table_alloc_create_reserved(struct table *t, const struct table_5tuple *client,
+				uint8_t family, uint32_t reserved, uint16_t client_port_index,
+				uint64_t expires_ms, struct table_alloc **out);
+/* Give a reserved port back to the pool (the reservation expired). */
+void table_reservation_cancel(struct table *t, uint8_t family, uint32_t reserved);
 /*
  * Unpublish now (it reads as expired from then on); the entry and its port are
  * reused after every reader moved on. Deleting an entry that is not live is a

@@ -43,9 +43,13 @@ struct table_pending {
  */
 struct table_pool {
 	uint32_t *ring;
-	uint32_t size;  /* pairs of this family: addresses x ports */
+	uint32_t size;    /* pairs of this family: addresses x ports */
 	uint32_t head;
-	uint32_t count; /* free pairs */
+	uint32_t queued;  /* entries in the ring, some possibly taken since (stale) */
+	uint32_t free;    /* pairs neither held by an allocation nor reserved */
+	uint64_t *taken;  /* bit per pair: held or reserved (RFC 8656 §7.2 R bit) */
+	uint64_t *in_ring; /* bit per pair: has an entry in the ring */
+	uint32_t base[TABLE_MAX_RELAY_ADDRS]; /* first bit index of each relay address */
 };
 
 struct table {
@@ -163,7 +167,10 @@ void __tsan_release(void *addr);
 uint64_t table_prng_next(uint64_t *state);
 int table_pool_init(struct table *t);
 void table_pool_free(struct table *t);
-int table_pool_take(struct table *t, uint8_t family, bool even, uint32_t *pair);
+int table_pool_take(struct table *t, uint8_t family, unsigned int flags, uint32_t *pair,
+		    uint32_t *reserved);
+/* Hand out a pair reserved earlier (it stays taken); -ENOENT if it is not reserved. */
+int table_pool_claim(struct table *t, uint8_t family, uint32_t pair);
 void table_pool_put(struct table *t, uint8_t family, uint32_t pair);
 
 static inline unsigned int

@@ -79,30 +79,90 @@ int
 table_alloc_create(struct table *t, const struct table_5tuple *client, uint8_t family,
 		   uint16_t client_port_index, uint64_t expires_ms, struct table_alloc **out)
 {
-	return table_alloc_create_flags(t, client, family, 0, client_port_index, expires_ms, out);
+	return table_alloc_create_flags(t, client, family, 0, client_port_index, expires_ms, out,
+					NULL);
+}
+
+static int
+create_with_pair(struct table *t, const struct table_5tuple *client, uint8_t family,
+		 uint32_t pair, uint16_t client_port_index, uint64_t expires_ms,
+		 struct table_alloc **out);
+
+/* Checks common to every way of creating; 0 when an entry is free. */
+static int
+can_create(struct table *t, const struct table_5tuple *client, uint8_t family)
+{
+	if (rte_hash_lookup(t->by_client, client) >= 0)
+		return -EEXIST;
+	if (!table_family_valid(family) || t->pool[table_pool_slot(family)].size == 0)
+		return -EAFNOSUPPORT;
+	if (t->nfree == 0 || t->pool[table_pool_slot(family)].free == 0)
+		table_reclaim(t);
+	if (t->nfree == 0)
+		return -ENOSPC;
+	return 0;
 }
 
 int
 table_alloc_create_flags(struct table *t, const struct table_5tuple *client, uint8_t family,
 			 unsigned int flags, uint16_t client_port_index, uint64_t expires_ms,
-			 struct table_alloc **out)
+			 struct table_alloc **out, uint32_t *reserved)
+{
+	uint32_t pair, next = 0;
+	int rc = can_create(t, client, family);
+
+	if (rc != 0)
+		return rc;
+	if ((flags & TABLE_CREATE_RESERVE_NEXT) && reserved == NULL)
+		return -EINVAL;
+	rc = table_pool_take(t, family, flags, &pair, &next);
+	if (rc != 0)
+		return rc;
+	rc = create_with_pair(t, client, family, pair, client_port_index, expires_ms, out);
+	if (rc != 0) {
+		if (flags & TABLE_CREATE_RESERVE_NEXT)
+			table_pool_put(t, family, next);
+		return rc;
+	}
+	if (flags & TABLE_CREATE_RESERVE_NEXT)
+		*reserved = next;
+	return 0;
+}
+
+int
+table_alloc_create_reserved(struct table *t, const struct table_5tuple *client, uint8_t family,
+			    uint32_t reserved, uint16_t client_port_index, uint64_t expires_ms,
+			    struct table_alloc **out)
+{
+	int rc = can_create(t, client, family);
+
+	if (rc != 0)
+		return rc;
+	if (table_pool_claim(t, family, reserved) != 0)
+		return -ENOENT;
+	rc = create_with_pair(t, client, family, reserved, client_port_index, expires_ms, out);
+	/* On failure the pair stays reserved: the token's owner may still use it. */
+	return rc;
+}
+
+void
+table_reservation_cancel(struct table *t, uint8_t family, uint32_t reserved)
+{
+	if (table_family_valid(family) && table_pool_claim(t, family, reserved) == 0)
+		table_pool_put(t, family, reserved);
+}
+
+/* The pair is taken (or reserved) already; on failure it is given back. */
+static int
+create_with_pair(struct table *t, const struct table_5tuple *client, uint8_t family,
+		 uint32_t pair, uint16_t client_port_index, uint64_t expires_ms,
+		 struct table_alloc **out)
 {
 	const struct table_relay_addr *ra;
 	struct table_alloc *a;
-	uint32_t idx, pair, seq;
+	uint32_t idx, seq;
 	int rc;
 
-	if (rte_hash_lookup(t->by_client, client) >= 0)
-		return -EEXIST;
-	if (!table_family_valid(family) || t->pool[table_pool_slot(family)].size == 0)
-		return -EAFNOSUPPORT;
-	if (t->nfree == 0 || t->pool[table_pool_slot(family)].count == 0)
-		table_reclaim(t);
-	if (t->nfree == 0)
-		return -ENOSPC;
-	rc = table_pool_take(t, family, (flags & TABLE_CREATE_EVEN_PORT) != 0, &pair);
-	if (rc != 0)
-		return rc;
 	idx = t->free_stack[--t->nfree];
 	a = &t->entries[idx];
 

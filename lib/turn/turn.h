@@ -135,10 +135,23 @@ size_t turn_respond_unknown_attributes(const struct turn_server *srv, const stru
 
 struct turn_quota;
 
-/* The control lcore's state besides the table: per-user allocation counts. */
+/* RFC 8656 §7.2: a port kept for 30 s for the Allocate that presents the token. */
+#define TURN_RESERVATIONS_MAX 1024
+#define TURN_RESERVATION_LIFETIME_MS 30000
+struct turn_reservation {
+	uint64_t token;       /* 0: slot free */
+	uint64_t expires_ms;
+	uint32_t pair;        /* the table's pool pair */
+	uint8_t family;
+};
+
+/* The control lcore's state besides the table: per-user counts, reservations. */
 struct turn_control {
 	const struct turn_server *srv;
 	struct turn_quota *quota;
+	uint64_t token_state;
+	unsigned int reservation_count;
+	struct turn_reservation reservations[TURN_RESERVATIONS_MAX];
 };
 
 int turn_control_init(struct turn_control *ctl, const struct turn_server *srv,

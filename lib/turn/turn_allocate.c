@@ -21,32 +21,44 @@ replay_or_mismatch(struct turn_req *r, struct table_alloc *a)
 	return turn_reply_error(r, 437);
 }
 
+/* How the relayed port is chosen (§7.2). */
+struct port_choice {
+	unsigned int flags;                /* TABLE_CREATE_* */
+	struct turn_reservation *token;    /* RESERVATION-TOKEN presented */
+};
+
 /* Steps of §7.2 before anything is created; 0 when the request may have an allocation. */
 static uint16_t
-check_request(struct turn_req *r, uint8_t *family)
+check_request(struct turn_req *r, uint8_t *family, struct port_choice *pc)
 {
 	const struct stun_msg *m = r->msg;
 	uint8_t proto, fam;
+	bool reserve_next = false;
+	uint64_t token;
 
 	if (stun_get_requested_transport(m, &proto) != STUN_OK)
 		return 400;
 	if (proto != TURN_PROTO_UDP)
 		return 442;
-	/* No reservations are ever handed out, so no token can be honoured. */
+	*family = STUN_FAMILY_IPV4; /* IPv4 unless the client asks otherwise */
 	if (stun_find(m, STUN_ATTR_RESERVATION_TOKEN, 0) >= 0) {
 		if (stun_find(m, STUN_ATTR_EVEN_PORT, 0) >= 0 ||
-		    stun_find(m, STUN_ATTR_REQUESTED_ADDRESS_FAMILY, 0) >= 0)
+		    stun_find(m, STUN_ATTR_REQUESTED_ADDRESS_FAMILY, 0) >= 0 ||
+		    stun_find(m, STUN_ATTR_ADDITIONAL_ADDRESS_FAMILY, 0) >= 0 ||
+		    stun_get_reservation_token(m, &token) != STUN_OK)
 			return 400;
-		return 508;
+		pc->token = turn_reservation_find(r->ctl, token, r->clk->now_ms);
+		if (pc->token == NULL)
+			return 508;
+		*family = pc->token->family;
+		return 0;
 	}
-	/* EVEN-PORT with R set asks to reserve the next port too, which this relay does not do. */
-	bool reserve_next = false;
-
-	if (stun_find(m, STUN_ATTR_EVEN_PORT, 0) >= 0 &&
-	    (stun_get_even_port(m, &reserve_next) != STUN_OK || reserve_next))
-		return reserve_next ? 508 : 400;
-	*family = STUN_FAMILY_IPV4; /* §7.2: IPv4 unless the client asks otherwise */
-	/* §7.2: ADDITIONAL-ADDRESS-FAMILY asks for an IPv6 address besides the IPv4 one. */
+	if (stun_find(m, STUN_ATTR_EVEN_PORT, 0) >= 0) {
+		if (stun_get_even_port(m, &reserve_next) != STUN_OK)
+			return 400;
+		pc->flags = TABLE_CREATE_EVEN_PORT | (reserve_next ? TABLE_CREATE_RESERVE_NEXT : 0);
+	}
+	/* ADDITIONAL-ADDRESS-FAMILY asks for an IPv6 address besides the IPv4 one. */
 	if (stun_find(m, STUN_ATTR_ADDITIONAL_ADDRESS_FAMILY, 0) >= 0) {
 		if (stun_find(m, STUN_ATTR_REQUESTED_ADDRESS_FAMILY, 0) >= 0 ||
 		    stun_get_additional_address_family(m, &fam) != STUN_OK ||
@@ -130,7 +142,9 @@ turn_handle_allocate(struct turn_req *r)
 		metrics_inc(r->mx, METRICS_TURN_EXPIRED);
 	}
 
-	code = check_request(r, &family);
+	struct port_choice pc = { 0 };
+
+	code = check_request(r, &family, &pc);
 	if (code != 0)
 		return turn_reply_error(r, code);
 
@@ -142,10 +156,23 @@ turn_handle_allocate(struct turn_req *r)
 			    srv->allocations_per_user) != 0)
 		return turn_reply_error(r, 486);
 
-	unsigned int flags = stun_find(r->msg, STUN_ATTR_EVEN_PORT, 0) >= 0 ? TABLE_CREATE_EVEN_PORT : 0;
-	int ret = table_alloc_create_flags(srv->table, &key, family, flags, r->ep->port_index,
-					   r->clk->now_ms + (uint64_t)lifetime * 1000, &a);
+	uint64_t expires = r->clk->now_ms + (uint64_t)lifetime * 1000;
+	uint32_t reserved = 0;
+	uint64_t token = 0;
+	int ret;
 
+	if (pc.token != NULL)
+		ret = table_alloc_create_reserved(srv->table, &key, family, pc.token->pair,
+						  r->ep->port_index, expires, &a);
+	else
+		ret = table_alloc_create_flags(srv->table, &key, family, pc.flags, r->ep->port_index,
+					       expires, &a, &reserved);
+	if (ret == 0 && (pc.flags & TABLE_CREATE_RESERVE_NEXT) &&
+	    turn_reservation_add(r->ctl, family, reserved, r->clk->now_ms, &token) != 0) {
+		table_reservation_cancel(srv->table, family, reserved);
+		table_alloc_delete(srv->table, a);
+		ret = -ENOSPC;
+	}
 	if (ret != 0) {
 		turn_quota_release(r->ctl->quota, r->id.username, r->id.username_len);
 		return turn_reply_error(r, ret == -EAFNOSUPPORT ? 440 : 508);
@@ -159,6 +186,13 @@ turn_handle_allocate(struct turn_req *r)
 	stun_add_xor_addr(&b, STUN_ATTR_XOR_RELAYED_ADDRESS, &relayed);
 	stun_add_u32(&b, STUN_ATTR_LIFETIME, lifetime);
 	stun_add_xor_addr(&b, STUN_ATTR_XOR_MAPPED_ADDRESS, &r->ep->client);
+	if (token != 0) {
+		uint8_t t8[8];
+
+		for (int i = 0; i < 8; i++)
+			t8[i] = (uint8_t)(token >> (56 - 8 * i));
+		stun_add_attr(&b, STUN_ATTR_RESERVATION_TOKEN, t8, sizeof(t8));
+	}
 	/* §7.2: dual allocations are not made here; the IPv6 half is refused in the success. */
 	if (stun_find(r->msg, STUN_ATTR_ADDITIONAL_ADDRESS_FAMILY, 0) >= 0)
 		add_address_error(&b, STUN_FAMILY_IPV6, 440);
@@ -170,6 +204,9 @@ turn_handle_allocate(struct turn_req *r)
 		turn_quota_release(r->ctl->quota, r->id.username, r->id.username_len);
 		return 0;
 	}
+	/* The token is spent once its allocation exists; the port is now the allocation's. */
+	if (pc.token != NULL)
+		turn_reservation_remove(r->ctl, pc.token, false);
 	remember(r, a, n);
 	metrics_inc(r->mx, METRICS_TURN_ALLOCATED);
 	return n;

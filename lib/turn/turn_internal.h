@@ -46,6 +46,14 @@ enum turn_verdict turn_handle_send(const struct turn_server *srv, const struct s
 				   const struct turn_endpoints *ep, const struct turn_clock *clk,
 				   struct turn_relay *rel, struct metrics_lcore *mx);
 
+/* turn_control.c: RFC 8656 §7.2 reservations (EVEN-PORT R bit, RESERVATION-TOKEN). */
+int turn_reservation_add(struct turn_control *ctl, uint8_t family, uint32_t pair, uint64_t now_ms,
+			 uint64_t *token);
+struct turn_reservation *turn_reservation_find(struct turn_control *ctl, uint64_t token,
+					       uint64_t now_ms);
+void turn_reservation_remove(struct turn_control *ctl, struct turn_reservation *r, bool give_back);
+void turn_reservations_expire(struct turn_control *ctl, uint64_t now_ms);
+
 /* turn_quota.c (control lcore only) */
 int turn_quota_take(struct turn_quota *q, const char *user, uint16_t len, uint32_t limit);
 void turn_quota_release(struct turn_quota *q, const char *user, uint16_t len);

@@ -1059,6 +1059,97 @@ test_channel_expiry(void)
 	expect_bind_error(&c, 0x4abc, &q, 400, METRICS_TURN_ERROR_400);
 }
 
+/* Allocate from c with EVEN-PORT (R as given) or with a RESERVATION-TOKEN. */
+static bool
+allocate_even(struct fx_client *c, bool reserve, const uint8_t *token, struct fx_resp *r)
+{
+	struct fx_req q;
+	uint8_t even = reserve ? 0x80 : 0x00;
+
+	if (!fx_get_nonce(c))
+		return false;
+	fx_begin(&q, STUN_METHOD_ALLOCATE, STUN_CLASS_REQUEST);
+	add_transport(&q, TURN_PROTO_UDP);
+	if (token != NULL)
+		stun_add_attr(&q.b, STUN_ATTR_RESERVATION_TOKEN, token, 8);
+	else
+		stun_add_attr(&q.b, STUN_ATTR_EVEN_PORT, &even, 1);
+	fx_finish(&q, c, FX_AUTH);
+	return fx_send(&q, c, r);
+}
+
+/* RFC 8656 §7.2: EVEN-PORT gives an even port; with R, the next one is kept for the token. */
+static void
+test_allocate_even_port_and_reservation(void)
+{
+	struct fx_client c1, c2, c3, c4;
+	struct fx_resp r;
+	struct stun_addr rel1, rel2;
+	struct stun_bytes tok;
+	uint8_t token[8];
+	struct metrics_lcore snap;
+
+	fx_client(&c1, ALICE_IP, 40000, "alice", "secret123");
+	CU_ASSERT_FATAL(allocate_even(&c1, false, NULL, &r));
+	CU_ASSERT_FATAL(fx_success(&r, STUN_METHOD_ALLOCATE));
+	CU_ASSERT_EQUAL_FATAL(stun_get_xor_relayed_address(&r.m, 0, &rel1), STUN_OK);
+	CU_ASSERT_EQUAL(rel1.port % 2, 0);
+	CU_ASSERT_EQUAL(stun_find(&r.m, STUN_ATTR_RESERVATION_TOKEN, 0), -1);
+
+	fx_client(&c2, ALICE_IP, 40002, "alice", "secret123");
+	CU_ASSERT_FATAL(allocate_even(&c2, true, NULL, &r));
+	CU_ASSERT_FATAL(fx_success(&r, STUN_METHOD_ALLOCATE));
+	CU_ASSERT(fx_signed(&r, &c2));
+	CU_ASSERT_EQUAL_FATAL(stun_get_xor_relayed_address(&r.m, 0, &rel2), STUN_OK);
+	CU_ASSERT_EQUAL(rel2.port % 2, 0);
+	CU_ASSERT_FATAL(rel2.port < FX_PORT_MAX);
+	CU_ASSERT_EQUAL_FATAL(stun_attr_bytes(&r.m, stun_find(&r.m, STUN_ATTR_RESERVATION_TOKEN, 0),
+					      &tok), STUN_OK);
+	CU_ASSERT_EQUAL_FATAL(tok.len, 8);
+	memcpy(token, tok.data, 8);
+
+	/* The token gives another client the port above. */
+	fx_client(&c3, ALICE_IP, 40004, "alice", "secret123");
+	fx_snap(&snap);
+	CU_ASSERT_FATAL(allocate_even(&c3, false, token, &r));
+	CU_ASSERT_FATAL(fx_success(&r, STUN_METHOD_ALLOCATE));
+	CU_ASSERT_EQUAL_FATAL(stun_get_xor_relayed_address(&r.m, 0, &rel1), STUN_OK);
+	CU_ASSERT_EQUAL(rel1.port, rel2.port + 1);
+	CU_ASSERT_EQUAL(W.ctl.reservation_count, 0);
+
+	/* A token works once. */
+	fx_client(&c4, ALICE_IP, 40006, "alice", "secret123");
+	CU_ASSERT_FATAL(allocate_even(&c4, false, token, &r));
+	CU_ASSERT(fx_error(&r, STUN_METHOD_ALLOCATE, 508));
+}
+
+/* An unused reservation ends after 30 s and its port goes back to the pool. */
+static void
+test_reservation_expires(void)
+{
+	struct fx_client c1, c2;
+	struct fx_resp r;
+	struct stun_bytes tok;
+	uint8_t token[8];
+	uint32_t free_before;
+
+	fx_client(&c1, ALICE_IP, 40000, "alice", "secret123");
+	free_before = table_relay_ports_free(W.table, STUN_FAMILY_IPV4);
+	CU_ASSERT_FATAL(allocate_even(&c1, true, NULL, &r));
+	CU_ASSERT_FATAL(fx_success(&r, STUN_METHOD_ALLOCATE));
+	CU_ASSERT_EQUAL(table_relay_ports_free(W.table, STUN_FAMILY_IPV4), free_before - 2);
+	CU_ASSERT_EQUAL_FATAL(stun_attr_bytes(&r.m, stun_find(&r.m, STUN_ATTR_RESERVATION_TOKEN, 0),
+					      &tok), STUN_OK);
+	memcpy(token, tok.data, 8);
+	W.clk.now_ms += TURN_RESERVATION_LIFETIME_MS;
+	turn_control_sweep(&W.ctl, &W.clk, 64);
+	CU_ASSERT_EQUAL(W.ctl.reservation_count, 0);
+	CU_ASSERT_EQUAL(table_relay_ports_free(W.table, STUN_FAMILY_IPV4), free_before - 1);
+	fx_client(&c2, ALICE_IP, 40002, "alice", "secret123");
+	CU_ASSERT_FATAL(allocate_even(&c2, false, token, &r));
+	CU_ASSERT(fx_error(&r, STUN_METHOD_ALLOCATE, 508));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1080,6 +1171,8 @@ main(int argc, char **argv)
 		{ "Allocate for TCP: 442", test_allocate_tcp_442 },
 		{ "Allocate for family 0x03: 440", test_allocate_family_440 },
 		{ "Allocate with RESERVATION-TOKEN: 508", test_allocate_reservation_token_508 },
+		{ "EVEN-PORT, R bit and RESERVATION-TOKEN", test_allocate_even_port_and_reservation },
+		{ "a reservation expires after 30 s", test_reservation_expires },
 		{ "Allocate with both address families: 400", test_allocate_both_families_400 },
 		{ "Allocate with ADDITIONAL-ADDRESS-FAMILY IPv4: 400", test_allocate_additional_v4_400 },
 		{ "Allocate IPv6 relayed address", test_allocate_ipv6 },

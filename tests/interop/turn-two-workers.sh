@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Two worker lcores, both receiving: dturn on tests/interop/dturn-2workers.conf (lcores
+# 0@0,1@1,2@0: main + 2 workers; net_af_packet qpairs=2 on both ports, so PACKET_FANOUT
+# hashes each flow to one of two queues and worker i polls queue i of every port) relays
+#   turnutils_uclient -v -u alice -w secret123 -c -e 198.19.0.2 -r 3480 -m 10 -n 1000 \
+#       -p 3478 198.18.0.1
+# with every message back, and its telemetry (dpdk-telemetry.py -f dturn-2workers:
+# /dturn/stats,0 and /dturn/stats,1) shows that both workers received frames and that
+# client data relayed to the peer was counted on one worker while peer data relayed back
+# was counted on the other (a client's packets handled on one, its peer's on the other).
+#
+# Starts its own dturn (scripts/run.sh --serve 100 --config dturn-2workers.conf) and
+# stops it (scripts/run.sh --stop --keep-netns), so it refuses to run while another dturn
+# is up: run-all.sh runs it after stopping the shared instance.
+set -euo pipefail
+. "$(dirname "$0")/lib/common.sh"
+. "$(dirname "$0")/lib/uclient.sh"
+ROOT=$(cd "$INTEROP_DIR/../.." && pwd)
+CONF=${DTURN_TWO_WORKERS_CONF:-$INTEROP_DIR/dturn-2workers.conf}
+PREFIX=$(sed -n 's/^[[:space:]]*file_prefix[[:space:]]*=[[:space:]]*\([A-Za-z0-9_-]*\).*/\1/p' "$CONF" | head -n1)
+[ -n "$PREFIX" ] || fail "no file_prefix in $CONF"
+command -v dpdk-telemetry.py >/dev/null || fail "dpdk-telemetry.py not installed (Debian package dpdk)"
+
+if [ -f /run/dturn-demo.pid ]; then
+	pid=$(tr -dc '0-9' </run/dturn-demo.pid)
+	if [ -n "$pid" ] && grep -qa dturn "/proc/$pid/cmdline" 2>/dev/null; then
+		fail "a dturn is already running (pid $pid): this case starts its own; stop it first (scripts/run.sh --stop) or use run-all.sh"
+	fi
+fi
+
+started=0
+cleanup2() {
+	uclient_cleanup
+	if [ $started -eq 1 ]; then "$ROOT/scripts/run.sh" --stop --keep-netns >/dev/null 2>&1 || true; fi
+}
+uclient_setup
+trap cleanup2 EXIT
+started=1
+if ! "$ROOT/scripts/run.sh" --serve 100 --config "$CONF" >"$UC_TMP/serve.log" 2>&1; then
+	fail "scripts/run.sh --serve --config $(basename "$CONF") did not bring dturn up: $(grep -E 'error|ERR' "$UC_TMP/serve.log" | tail -n 2 | tr '\n' ' ')"
+fi
+
+# stats of worker $1 as "name value" lines (empty if the index is refused).
+stats() {
+	printf '/dturn/stats,%s\n' "$1" | timeout 10 dpdk-telemetry.py -f "$PREFIX" 2>/dev/null |
+		python3 -c 'import json, sys
+for line in sys.stdin:
+    try:
+        d = json.loads(line)
+    except ValueError:
+        continue
+    s = d.get("/dturn/stats") if isinstance(d, dict) else None
+    if isinstance(s, dict):
+        for k, v in s.items():
+            print(k, v)' || true
+}
+get() { awk -v k="$2" '$1 == k { print $2 }' <<<"$1"; }
+
+before0=$(stats 0)
+before1=$(stats 1)
+[ -n "$before0" ] && [ -n "$before1" ] || fail "telemetry /dturn/stats,0 and ,1 not both answered (file prefix $PREFIX): is this dturn running two workers?"
+[ -z "$(stats 2)" ] || fail "telemetry answers /dturn/stats,2: more than two workers"
+
+start_peer
+probe_allocate -p "$STUN_PORT" --password "$TURN_PASSWORD"
+run_uclient -u "$TURN_USER" -w "$TURN_PASSWORD" -c -e "$PEER_V4" -r "$PEER_PORT" -m 10 -n 1000 -p "$STUN_PORT"
+check_uclient 10000 10
+after0=$(stats 0)
+after1=$(stats 1)
+[ -n "$after0" ] && [ -n "$after1" ] || fail "telemetry stopped answering after the run"
+
+delta() { # worker counter
+	local b a
+	if [ "$1" = 0 ]; then b=$(get "$before0" "$2") a=$(get "$after0" "$2"); else b=$(get "$before1" "$2") a=$(get "$after1" "$2"); fi
+	[ -n "$a" ] || { echo -1; return; }
+	echo $((a - ${b:-0}))
+}
+summary="worker0: rx $(delta 0 rx_packets) to-peer $(delta 0 relay_to_peer) to-client $(delta 0 relay_to_client_channel); worker1: rx $(delta 1 rx_packets) to-peer $(delta 1 relay_to_peer) to-client $(delta 1 relay_to_client_channel)"
+for w in 0 1; do
+	[ "$(delta $w rx_packets)" -gt 0 ] || fail "worker $w received nothing ($summary)"
+done
+if ! { [ "$(delta 0 relay_to_peer)" -gt 0 ] && [ "$(delta 1 relay_to_client_channel)" -gt 0 ]; } &&
+	! { [ "$(delta 1 relay_to_peer)" -gt 0 ] && [ "$(delta 0 relay_to_client_channel)" -gt 0 ]; }; then
+	fail "no client flow and peer flow were handled on different workers ($summary)"
+fi
+echo "$summary"
+pass
