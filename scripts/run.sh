@@ -33,7 +33,8 @@ SERVER_V6=${DTURN_SERVER_V6:-2001:db8:18::1}
 PEER_SERVER_V4=${DTURN_PEER_SERVER_V4:-198.19.0.1}
 PEER_SERVER_V6=${DTURN_PEER_SERVER_V6:-2001:db8:19::1}
 CLIENT_V4=198.18.0.2
-DEMO_SECONDS=60
+PEER_V4=198.19.0.2
+DEMO_SECONDS=120
 READY_SECONDS=30
 
 log() { echo "run: $*"; }
@@ -286,11 +287,31 @@ demo)
 	show ip netns exec "$CLIENT_NS" timeout 10 stun "$SERVER_V4"
 	show ip netns exec "$CLIENT_NS" timeout 5 stun "$SERVER_V4" 1 -v
 	echo
+	rc=0
 	if grep -q "reflexive addr: $CLIENT_V4:" <<<"$out4"; then
 		log "OK: the client learned its mapped address $CLIENT_V4 from dturn"
-		rc=0
 	else
 		log "FAILED: turnutils_stunclient got no mapped address $CLIENT_V4"
+		rc=1
+	fi
+
+	# A TURN session: the client allocates on dturn (user alice), binds channels
+	# and relays through dturn to coturn's echo peer in the peer namespace.
+	ip netns exec "$PEER_NS" timeout 60 turnutils_peer -L "$PEER_V4" -p 3480 >/dev/null 2>&1 &
+	echo_peer=$!
+	sleep 0.5
+	echo
+	echo "\$ ip netns exec $CLIENT_NS turnutils_uclient -u alice -w secret123 -m 2 -n 100 -e $PEER_V4 -r 3480 $SERVER_V4"
+	relay_out=$(ip netns exec "$CLIENT_NS" timeout 60 turnutils_uclient -u alice -w secret123 \
+		-m 2 -n 100 -e "$PEER_V4" -r 3480 "$SERVER_V4" 2>&1 || true)
+	grep -E "tot_send_msgs|lost packets|relayed|error" <<<"$relay_out" | tail -n 6
+	kill "$echo_peer" 2>/dev/null || true
+	wait "$echo_peer" 2>/dev/null || true
+	if grep -q "Total lost packets 0 " <<<"$relay_out" &&
+	   grep -q "tot_recv_msgs=200" <<<"$relay_out"; then
+		log "OK: 200 messages relayed through dturn to the peer and back, none lost"
+	else
+		log "FAILED: the TURN session through dturn lost messages"
 		rc=1
 	fi
 	echo "---- last lines of $LOG"

@@ -121,6 +121,9 @@ unsigned int dp_control_poll(struct dp_control *c, uint64_t now_s);
 void dp_relay(struct dp_lcore *lc, struct rte_mbuf *m, const struct net_udp_info *info,
 	      const struct turn_relay *rel, uint64_t now_tsc);
 
+/* Queue the control lcore's answers for this worker on their ports' TX buffers. */
+void dp_drain_control_replies(struct dp_lcore *lc);
+
 /* Retry the held datagrams: send those whose next hop resolved, drop those held a second. */
 void dp_relay_retry_held(struct dp_lcore *lc, uint64_t now_tsc);
 /* Free every held datagram (at stop). */

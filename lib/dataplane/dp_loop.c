@@ -5,6 +5,26 @@
 
 #include "dataplane.h"
 
+void
+dp_drain_control_replies(struct dp_lcore *lc)
+{
+	struct rte_mbuf *pkts[DP_BURST];
+
+	if (lc->from_control == NULL)
+		return;
+
+	unsigned int n = rte_ring_sc_dequeue_burst(lc->from_control, (void **)pkts, DP_BURST, NULL);
+
+	for (unsigned int i = 0; i < n; i++) {
+		uint16_t pi = dp_meta(pkts[i])->port_index;
+
+		if (pi < lc->port_count)
+			dp_tx_enqueue(lc, &lc->ports[pi], pkts[i]);
+		else
+			rte_pktmbuf_free(pkts[i]);
+	}
+}
+
 int
 dp_lcore_main(void *arg)
 {
@@ -18,20 +38,7 @@ dp_lcore_main(void *arg)
 	while (!__atomic_load_n(lc->quit, __ATOMIC_RELAXED)) {
 		uint64_t now = rte_rdtsc();
 
-		/* Answers from the control lcore leave through this worker's TX queues. */
-		if (lc->from_control != NULL) {
-			uint16_t n = (uint16_t)rte_ring_sc_dequeue_burst(lc->from_control,
-									 (void **)pkts, DP_BURST, NULL);
-
-			for (uint16_t i = 0; i < n; i++) {
-				uint16_t pi = dp_meta(pkts[i])->port_index;
-
-				if (pi < lc->port_count)
-					dp_tx_enqueue(lc, &lc->ports[pi], pkts[i]);
-				else
-					rte_pktmbuf_free(pkts[i]);
-			}
-		}
+		dp_drain_control_replies(lc);
 
 		for (unsigned int p = 0; p < lc->port_count; p++) {
 			struct dp_port_queue *pq = &lc->ports[p];
