@@ -33,7 +33,8 @@
  * NET_VERDICT_TX: m was rewritten in place into a reply (ARP reply, neighbour
  *   advertisement, echo reply); the caller transmits it on the same port.
  * NET_VERDICT_UDP: a valid UDP datagram (checksum verified, Ethernet padding
- *   trimmed) for one of our unicast addresses; *info is filled.
+ *   trimmed) for one of our unicast addresses (primary or extra: see struct
+ *   net_port); *info is filled, info->dst_addr being the address it was sent to.
  * NET_VERDICT_FREE: handled (e.g. learned from an ARP reply) or dropped with
  *   its counter incremented; the caller frees m.
  * now_tsc stamps learned neighbours (rte_rdtsc() or a test's clock).
@@ -57,7 +58,8 @@ int net_udp_reply(const struct net_port *port, struct rte_mbuf *m,
 
 /*
  * Send a UDP datagram from src_addr:src_port (NULL src_addr = the port's own
- * address of that family) to dst_addr:dst_port. m holds only the payload (data
+ * primary address of that family; any other, e.g. one of the port's extra
+ * addresses, is written as given) to dst_addr:dst_port. m holds only the payload (data
  * starts at the payload); Ethernet, IP and UDP headers are prepended into its
  * headroom. The next hop is dst_addr when on-link (inside the port's prefix,
  * or IPv6 link-local), else the gateway. Addresses are in network order, IPv4

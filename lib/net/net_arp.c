@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* ARP (RFC 826): answer requests for our IPv4 address, learn next hops. */
+/* ARP (RFC 826): answer requests for our IPv4 addresses, learn next hops. */
 #include <rte_arp.h>
 #include <rte_ether.h>
 #include <rte_mbuf.h>
@@ -31,7 +31,7 @@ net_arp_input(const struct net_port *port, struct rte_mbuf *m, struct metrics_lc
 		metrics_inc(mx, METRICS_DROP_ARP_INVALID);
 		return NET_VERDICT_FREE;
 	}
-	for_us = port->has_ipv4 && d->arp_tip == port->ipv4;
+	for_us = net_ipv4_is_ours(port, d->arp_tip);
 
 	/*
 	 * RFC 826 "merge": any ARP refreshes a sender we already know (this is
@@ -46,12 +46,14 @@ net_arp_input(const struct net_port *port, struct rte_mbuf *m, struct metrics_lc
 				  for_us && net_ipv4_on_link(port, d->arp_sip), now_tsc);
 
 	if (op == RTE_ARP_OP_REQUEST && for_us) {
-		/* Answer in place: the requester becomes the target. */
+		/* Answer in place: the requester becomes the target; the address asked for answers. */
+		rte_be32_t asked = d->arp_tip;
+
 		arp->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REPLY);
 		d->arp_tha = d->arp_sha;
 		d->arp_tip = d->arp_sip;
 		rte_ether_addr_copy(&port->mac, &d->arp_sha);
-		d->arp_sip = port->ipv4;
+		d->arp_sip = asked;
 		rte_ether_addr_copy(&d->arp_tha, &eth->dst_addr);
 		rte_ether_addr_copy(&port->mac, &eth->src_addr);
 		metrics_inc(mx, METRICS_ARP_REPLIED);

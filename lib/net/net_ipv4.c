@@ -58,7 +58,7 @@ net_ipv4_input(const struct net_port *port, struct rte_mbuf *m, struct net_udp_i
 		metrics_inc(mx, METRICS_DROP_IPV4_FRAGMENT);
 		return NET_VERDICT_FREE;
 	}
-	if (!port->has_ipv4 || ip->dst_addr != port->ipv4) {
+	if (!net_ipv4_is_ours(port, ip->dst_addr)) {
 		metrics_inc(mx, METRICS_DROP_IPV4_NOT_OURS);
 		return NET_VERDICT_FREE;
 	}

@@ -10,7 +10,7 @@
 
 static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 0x01 };
 
-/* ff02::1, or the solicited-node group of one of our unicast addresses. */
+/* ff02::1, or the solicited-node group of one of our unicast addresses (extra ones too). */
 static bool
 ipv6_group_joined(const struct net_port *port, const uint8_t dst[16])
 {
@@ -23,10 +23,16 @@ ipv6_group_joined(const struct net_port *port, const uint8_t dst[16])
 	net_ipv6_solicited_node(port->ipv6_ll, group);
 	if (memcmp(dst, group, 16) == 0)
 		return true;
-	if (!port->has_ipv6)
-		return false;
-	net_ipv6_solicited_node(port->ipv6, group);
-	return memcmp(dst, group, 16) == 0;
+	if (port->has_ipv6) {
+		net_ipv6_solicited_node(port->ipv6, group);
+		if (memcmp(dst, group, 16) == 0)
+			return true;
+	}
+	/* The group prefix matched above: only the low 24 bits tell the groups apart. */
+	for (unsigned int i = 0; i < port->ipv6_extra_count; i++)
+		if (memcmp(dst + 13, port->ipv6_extra[i] + 13, 3) == 0)
+			return true;
+	return false;
 }
 
 static enum net_verdict

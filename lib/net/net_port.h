@@ -12,6 +12,9 @@
 
 struct net_neigh_table;
 
+/* Extra unicast addresses a port owns per family (relay IPs inside its prefix). */
+#define NET_MAX_EXTRA_ADDRS 16
+
 /*
  * One DPDK port as the network sees it. Filled once by the app from config,
  * read-only afterwards, so every lcore may read it without synchronisation.
@@ -31,6 +34,18 @@ struct net_port {
 	bool has_ipv6_gw;
 	uint8_t ipv6_gw[16];		/* usually the router's link-local address */
 	uint8_t ipv6_ll[16];		/* fe80::/64 EUI-64 from mac: see net_ipv6_link_local() */
+
+	/*
+	 * Further addresses the port answers for (ARP, NDP, ping, UDP) besides
+	 * the primary ones above, e.g. a pool of relay IPs inside its prefix.
+	 * They are never chosen as a source by lib/net itself (probes and
+	 * net_udp_send without src_addr use the primary address); pass one as
+	 * src_addr to net_udp_send, or reply with net_udp_reply, to send from it.
+	 */
+	unsigned int ipv4_extra_count;	/* 0..NET_MAX_EXTRA_ADDRS */
+	rte_be32_t ipv4_extra[NET_MAX_EXTRA_ADDRS];
+	unsigned int ipv6_extra_count;	/* 0..NET_MAX_EXTRA_ADDRS; global unicast */
+	uint8_t ipv6_extra[NET_MAX_EXTRA_ADDRS][16];
 
 	uint16_t mtu;			/* largest IP packet we send; 0 = 1500 */
 	struct net_neigh_table *neigh;	/* shared by all lcores */

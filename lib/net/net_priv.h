@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
@@ -185,12 +186,36 @@ net_ipv6_multicast_mac(const uint8_t group[16], struct rte_ether_addr *mac)
 	memcpy(&mac->addr_bytes[2], group + 12, 4);
 }
 
-/* Is addr one of the port's unicast IPv6 addresses (global or link-local)? */
+/* Is addr one of the port's extra IPv4 addresses? The primary is tested first by callers. */
+static inline bool
+net_ipv4_is_extra(const struct net_port *port, rte_be32_t addr)
+{
+	for (unsigned int i = 0; i < port->ipv4_extra_count; i++)
+		if (port->ipv4_extra[i] == addr)
+			return true;
+	return false;
+}
+
+/* Is addr (network order) one of the port's IPv4 addresses, primary or extra? */
+static inline bool
+net_ipv4_is_ours(const struct net_port *port, rte_be32_t addr)
+{
+	if (likely(port->has_ipv4 && addr == port->ipv4))
+		return true;
+	return net_ipv4_is_extra(port, addr);
+}
+
+/* Is addr one of the port's unicast IPv6 addresses (global, link-local or extra)? */
 static inline bool
 net_ipv6_is_ours(const struct net_port *port, const uint8_t addr[16])
 {
-	return (port->has_ipv6 && memcmp(addr, port->ipv6, 16) == 0) ||
-	       memcmp(addr, port->ipv6_ll, 16) == 0;
+	if ((port->has_ipv6 && memcmp(addr, port->ipv6, 16) == 0) ||
+	    memcmp(addr, port->ipv6_ll, 16) == 0)
+		return true;
+	for (unsigned int i = 0; i < port->ipv6_extra_count; i++)
+		if (memcmp(addr, port->ipv6_extra[i], 16) == 0)
+			return true;
+	return false;
 }
 
 static inline bool

@@ -3,18 +3,21 @@
 #
 #   tests/interop/run-all.sh [--config FILE] [CASE...]
 #
-# Brings the topology and dturn up with 'scripts/run.sh --serve 300', runs each case
-# (tests/interop/*.sh; udp-csum-errors.sh always last) under a time bound, stops dturn and
-# removes the topology with 'scripts/run.sh --stop' (also on failure or interrupt), and
-# ends with the line "interop: N passed, N failed". Exit 0 only if nothing failed.
+# Brings the topology and dturn up with 'scripts/run.sh --serve 600', runs each case
+# (tests/interop/*.sh; udp-csum-errors.sh last of those) under a time bound, then stops
+# that dturn and runs the cases that start their own (turn-two-workers.sh), stops dturn
+# and removes the topology with 'scripts/run.sh --stop' (also on failure or interrupt),
+# and ends with the line "interop: N passed, N failed". Exit 0 only if nothing failed.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-SERVE_SECONDS=${DTURN_INTEROP_SECONDS:-300}
+SERVE_SECONDS=${DTURN_INTEROP_SECONDS:-600}
 CASE_SECONDS=120
 FIRST=(ping ping6 stunclient-v4 stunclient-v6 stun-client tshark-binding)
 LAST=(udp-csum-errors)
+# Cases that start (and stop) their own dturn: run after the shared instance is stopped.
+OWN=(turn-two-workers)
 
 run_args=()
 cases=()
@@ -22,7 +25,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--config) [ $# -ge 2 ] || { echo "run-all: --config needs a file" >&2; exit 2; }
 		run_args+=(--config "$2"); shift 2 ;;
-	-h | --help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) cases+=("${1%.sh}"); shift ;;
 	esac
 done
@@ -31,13 +34,19 @@ if [ ${#cases[@]} -eq 0 ]; then
 	cases=("${FIRST[@]}")
 	for f in "$HERE"/*.sh; do
 		n=$(basename "$f" .sh)
-		case " run-all ${FIRST[*]} ${LAST[*]} " in *" $n "*) continue ;; esac
+		case " run-all ${FIRST[*]} ${LAST[*]} ${OWN[*]} " in *" $n "*) continue ;; esac
 		cases+=("$n")
 	done
-	cases+=("${LAST[@]}")
+	cases+=("${LAST[@]}" "${OWN[@]}")
 fi
+shared=()
+own=()
 for n in "${cases[@]}"; do
 	[ -x "$HERE/$n.sh" ] || { echo "run-all: no case $HERE/$n.sh" >&2; exit 2; }
+	case " ${OWN[*]} " in
+	*" $n "*) own+=("$n") ;;
+	*) shared+=("$n") ;;
+	esac
 done
 
 passed=0
@@ -55,19 +64,8 @@ finish() {
 trap finish EXIT
 trap 'echo "run-all: interrupted"; failed=$((failed + 1)); exit 130' INT TERM
 
-echo "---- starting dturn for ${SERVE_SECONDS}s on the namespace topology"
-if ! "$ROOT/scripts/run.sh" --serve "$SERVE_SECONDS" ${run_args[@]+"${run_args[@]}"}; then
-	echo "FAIL setup: scripts/run.sh --serve did not bring dturn up (cases not run)"
-	failed=${#cases[@]}
-	exit 1
-fi
-
-# Checksum counters before the cases, so leftovers from earlier runs do not count.
-"$HERE/udp-csum-errors.sh" --baseline "$state/csum-baseline" || true
-export DTURN_INTEROP_BASELINE=$state/csum-baseline
-
-echo "---- running ${#cases[@]} case(s)"
-for n in "${cases[@]}"; do
+run_case() { # name
+	local n=$1 out rc line
 	out=$(timeout "$CASE_SECONDS" "$HERE/$n.sh" 2>&1) && rc=0 || rc=$?
 	line=$(grep -E "^(PASS|FAIL) " <<<"$out" | tail -n1 || true)
 	if [ $rc -eq 0 ] && [ "${line%% *}" = PASS ]; then
@@ -83,4 +81,30 @@ for n in "${cases[@]}"; do
 			echo "FAIL $n: exit $rc without a verdict: $(tail -n 3 <<<"$out" | tr '\n' ' ')"
 		fi
 	fi
-done
+}
+
+if [ ${#shared[@]} -gt 0 ]; then
+	echo "---- starting dturn for ${SERVE_SECONDS}s on the namespace topology"
+	if ! "$ROOT/scripts/run.sh" --serve "$SERVE_SECONDS" ${run_args[@]+"${run_args[@]}"}; then
+		echo "FAIL setup: scripts/run.sh --serve did not bring dturn up (cases not run)"
+		failed=${#shared[@]}
+		shared=()
+	else
+		# Checksum counters before the cases, so leftovers from earlier runs do not count.
+		"$HERE/udp-csum-errors.sh" --baseline "$state/csum-baseline" || true
+		export DTURN_INTEROP_BASELINE=$state/csum-baseline
+
+		echo "---- running ${#shared[@]} case(s)"
+		for n in "${shared[@]}"; do
+			run_case "$n"
+		done
+	fi
+fi
+
+if [ ${#own[@]} -gt 0 ]; then
+	echo "---- stopping the shared dturn; ${#own[@]} case(s) that start their own"
+	"$ROOT/scripts/run.sh" --stop --keep-netns >/dev/null 2>&1 || true
+	for n in "${own[@]}"; do
+		run_case "$n"
+	done
+fi

@@ -51,6 +51,9 @@ static const uint32_t ip_peer = IP4(198, 18, 0, 2);
 static const uint32_t ip_other = IP4(198, 18, 0, 9);
 static const uint32_t ip_far = IP4(198, 19, 5, 5);
 static const uint32_t ip_gw = IP4(198, 18, 0, 254);
+/* Extra addresses of the port (relay IPs in its /24); ip_other stays foreign. */
+static const uint32_t ip_extra = IP4(198, 18, 0, 10);
+static const uint32_t ip_extra2 = IP4(198, 18, 0, 11);
 
 static const uint8_t ip6_us[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x01 };
 static const uint8_t ip6_peer[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x02 };
@@ -63,6 +66,11 @@ static const uint8_t ip6_unspec[16];
 /* Solicited-node groups: ff02::1:ff00:1 (global ::1) and of our link-local. */
 static const uint8_t sn_us[16] = { 0xff, 0x02, [11] = 0x01, 0xff, 0x00, 0x00, 0x01 };
 static uint8_t sn_us_ll[16];
+/* Extra IPv6 addresses: 2001:db8::ab:cdef (group ff02::1:ffab:cdef) and 2001:db8::ab:cd01. */
+static const uint8_t ip6_extra[16] = { 0x20, 0x01, 0x0d, 0xb8, [12] = 0x00, 0xab, 0xcd, 0xef };
+static const uint8_t ip6_extra2[16] = { 0x20, 0x01, 0x0d, 0xb8, [12] = 0x00, 0xab, 0xcd, 0x01 };
+static const uint8_t sn_extra[16] = { 0xff, 0x02, [11] = 0x01, 0xff, 0xab, 0xcd, 0xef };
+static const uint8_t mac_sn_extra[6] = { 0x33, 0x33, 0xff, 0xab, 0xcd, 0xef };
 
 /* ---------- frame builders ---------- */
 
@@ -353,11 +361,10 @@ check_eth(const struct rte_mbuf *m, const uint8_t dst[6], uint16_t type)
 }
 
 static void
-check_arp_reply(struct rte_mbuf *m, const struct net_udp_info *info)
+check_arp_reply_from(struct rte_mbuf *m, uint32_t sip)
 {
 	const uint8_t *a = bytes(m, ETH_LEN);
 
-	(void)info;
 	check_eth(m, mac_peer, RTE_ETHER_TYPE_ARP);
 	CU_ASSERT_EQUAL(get16(a), RTE_ARP_HRD_ETHER);
 	CU_ASSERT_EQUAL(get16(a + 2), RTE_ETHER_TYPE_IPV4);
@@ -365,22 +372,35 @@ check_arp_reply(struct rte_mbuf *m, const struct net_udp_info *info)
 	CU_ASSERT_EQUAL(a[5], 4);
 	CU_ASSERT_EQUAL(get16(a + 6), RTE_ARP_OP_REPLY);
 	CU_ASSERT_EQUAL(memcmp(a + 8, mac_us, 6), 0);
-	CU_ASSERT_EQUAL(get32(a + 14), ip_us);
+	CU_ASSERT_EQUAL(get32(a + 14), sip);
 	CU_ASSERT_EQUAL(memcmp(a + 18, mac_peer, 6), 0);
 	CU_ASSERT_EQUAL(get32(a + 24), ip_peer);
 }
 
 static void
-check_echo_reply(struct rte_mbuf *m, const struct net_udp_info *info)
+check_arp_reply(struct rte_mbuf *m, const struct net_udp_info *info)
+{
+	(void)info;
+	check_arp_reply_from(m, ip_us);
+}
+
+static void
+check_arp_reply_extra(struct rte_mbuf *m, const struct net_udp_info *info)
+{
+	(void)info;
+	check_arp_reply_from(m, ip_extra2);
+}
+
+static void
+check_echo_reply_from(struct rte_mbuf *m, uint32_t src)
 {
 	const struct rte_ipv4_hdr *ip = ip4_of(m);
 	const uint8_t *icmp = bytes(m, ETH_LEN + IP4_LEN);
 	uint16_t len = rte_be_to_cpu_16(ip->total_length);
 
-	(void)info;
 	check_eth(m, mac_peer, RTE_ETHER_TYPE_IPV4);
 	CU_ASSERT_EQUAL(rte_raw_cksum(ip, IP4_LEN), 0xffff);
-	CU_ASSERT_EQUAL(rte_be_to_cpu_32(ip->src_addr), ip_us);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_32(ip->src_addr), src);
 	CU_ASSERT_EQUAL(rte_be_to_cpu_32(ip->dst_addr), ip_peer);
 	CU_ASSERT_EQUAL(ip->time_to_live, 64);
 	CU_ASSERT_EQUAL(icmp[0], RTE_IP_ICMP_ECHO_REPLY);
@@ -389,6 +409,20 @@ check_echo_reply(struct rte_mbuf *m, const struct net_udp_info *info)
 	CU_ASSERT_EQUAL(get16(icmp + 6), 7);
 	CU_ASSERT_EQUAL(rte_raw_cksum(icmp, len - IP4_LEN), 0xffff);
 	CU_ASSERT_EQUAL(m->data_len, ETH_LEN + len);
+}
+
+static void
+check_echo_reply(struct rte_mbuf *m, const struct net_udp_info *info)
+{
+	(void)info;
+	check_echo_reply_from(m, ip_us);
+}
+
+static void
+check_echo_reply_extra(struct rte_mbuf *m, const struct net_udp_info *info)
+{
+	(void)info;
+	check_echo_reply_from(m, ip_extra);
 }
 
 static void
@@ -430,6 +464,20 @@ check_na_ll(struct rte_mbuf *m, const struct net_udp_info *info)
 }
 
 static void
+check_na_extra(struct rte_mbuf *m, const struct net_udp_info *info)
+{
+	(void)info;
+	check_na(m, ip6_extra, ip6_peer, mac_peer, 0x60);
+}
+
+static void
+check_na_extra2(struct rte_mbuf *m, const struct net_udp_info *info)
+{
+	(void)info;
+	check_na(m, ip6_extra2, ip6_peer, mac_peer, 0x60);
+}
+
+static void
 check_na_dad(struct rte_mbuf *m, const struct net_udp_info *info)
 {
 	static const uint8_t mac_all_nodes[6] = { 0x33, 0x33, 0, 0, 0, 1 };
@@ -439,14 +487,13 @@ check_na_dad(struct rte_mbuf *m, const struct net_udp_info *info)
 }
 
 static void
-check_echo6(struct rte_mbuf *m, const struct net_udp_info *info)
+check_echo6_from(struct rte_mbuf *m, const uint8_t src[16])
 {
 	const struct rte_ipv6_hdr *ip = ip6_of(m);
 	const uint8_t *icmp = bytes(m, ETH_LEN + IP6_LEN);
 
-	(void)info;
 	check_eth(m, mac_peer, RTE_ETHER_TYPE_IPV6);
-	CU_ASSERT_EQUAL(memcmp(ip->src_addr, ip6_us, 16), 0);
+	CU_ASSERT_EQUAL(memcmp(ip->src_addr, src, 16), 0);
 	CU_ASSERT_EQUAL(memcmp(ip->dst_addr, ip6_peer, 16), 0);
 	CU_ASSERT_EQUAL(ip->hop_limits, 64);
 	CU_ASSERT_EQUAL(icmp[0], 129);
@@ -456,7 +503,21 @@ check_echo6(struct rte_mbuf *m, const struct net_udp_info *info)
 }
 
 static void
-check_udp_info4(struct rte_mbuf *m, const struct net_udp_info *info)
+check_echo6(struct rte_mbuf *m, const struct net_udp_info *info)
+{
+	(void)info;
+	check_echo6_from(m, ip6_us);
+}
+
+static void
+check_echo6_extra(struct rte_mbuf *m, const struct net_udp_info *info)
+{
+	(void)info;
+	check_echo6_from(m, ip6_extra);
+}
+
+static void
+check_udp_info4_to(struct rte_mbuf *m, const struct net_udp_info *info, uint32_t dst)
 {
 	uint32_t a;
 
@@ -464,7 +525,8 @@ check_udp_info4(struct rte_mbuf *m, const struct net_udp_info *info)
 	memcpy(&a, info->src_addr, 4);
 	CU_ASSERT_EQUAL(rte_be_to_cpu_32(a), ip_peer);
 	memcpy(&a, info->dst_addr, 4);
-	CU_ASSERT_EQUAL(rte_be_to_cpu_32(a), ip_us);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_32(a), dst);
+	CU_ASSERT_EQUAL(memcmp(info->dst_addr + 4, zero6, 6), 0);
 	CU_ASSERT_EQUAL(info->src_port, 40000);
 	CU_ASSERT_EQUAL(info->dst_port, 3478);
 	CU_ASSERT_EQUAL(info->l3_offset, ETH_LEN);
@@ -478,11 +540,23 @@ check_udp_info4(struct rte_mbuf *m, const struct net_udp_info *info)
 }
 
 static void
-check_udp_info6(struct rte_mbuf *m, const struct net_udp_info *info)
+check_udp_info4(struct rte_mbuf *m, const struct net_udp_info *info)
+{
+	check_udp_info4_to(m, info, ip_us);
+}
+
+static void
+check_udp_info4_extra(struct rte_mbuf *m, const struct net_udp_info *info)
+{
+	check_udp_info4_to(m, info, ip_extra2);
+}
+
+static void
+check_udp_info6_to(struct rte_mbuf *m, const struct net_udp_info *info, const uint8_t dst[16])
 {
 	CU_ASSERT_EQUAL(info->family, AF_INET6);
 	CU_ASSERT_EQUAL(memcmp(info->src_addr, ip6_peer, 16), 0);
-	CU_ASSERT_EQUAL(memcmp(info->dst_addr, ip6_us, 16), 0);
+	CU_ASSERT_EQUAL(memcmp(info->dst_addr, dst, 16), 0);
 	CU_ASSERT_EQUAL(info->src_port, 40000);
 	CU_ASSERT_EQUAL(info->dst_port, 3478);
 	CU_ASSERT_EQUAL(info->l3_offset, ETH_LEN);
@@ -490,6 +564,18 @@ check_udp_info6(struct rte_mbuf *m, const struct net_udp_info *info)
 	CU_ASSERT_EQUAL(info->payload_offset, ETH_LEN + IP6_LEN + 8);
 	CU_ASSERT_EQUAL(info->payload_len, 5);
 	CU_ASSERT_EQUAL(memcmp(bytes(m, info->payload_offset), "hello", 5), 0);
+}
+
+static void
+check_udp_info6(struct rte_mbuf *m, const struct net_udp_info *info)
+{
+	check_udp_info6_to(m, info, ip6_us);
+}
+
+static void
+check_udp_info6_extra(struct rte_mbuf *m, const struct net_udp_info *info)
+{
+	check_udp_info6_to(m, info, ip6_extra);
 }
 
 /* ---------- golden input cases ---------- */
@@ -789,6 +875,50 @@ static uint16_t b_udp6_multicast(uint8_t *f)
 	return n;
 }
 
+/* Extra addresses: answered and delivered like the primary ones. */
+static uint16_t b_arp_extra(uint8_t *f)
+{
+	return put_arp(f, mac_bcast, RTE_ARP_OP_REQUEST, mac_peer, ip_peer, zero6, ip_extra2);
+}
+static uint16_t b_arp_not_extra(uint8_t *f)
+{
+	/* .12 sits between the extra addresses in the prefix but is nobody's. */
+	return put_arp(f, mac_bcast, RTE_ARP_OP_REQUEST, mac_peer, ip_peer, zero6,
+		       IP4(198, 18, 0, 12));
+}
+static uint16_t b_ping_extra(uint8_t *f) { return put_icmp4(f, ip_extra, 8, 32); }
+static uint16_t b_udp4_extra(uint8_t *f)
+{
+	uint16_t n = put_udp4(f, ip_peer, ip_extra2, "hello");
+
+	memset(f + n, 0, 60 - n);
+	return 60;
+}
+static uint16_t b_ns_extra(uint8_t *f)
+{
+	return put_nd(f, 135, mac_sn_extra, ip6_peer, sn_extra, 255, ip6_extra, 0, mac_peer, 1);
+}
+static uint16_t b_ns_extra2_unicast(uint8_t *f)
+{
+	return put_nd(f, 135, mac_us, ip6_peer, ip6_extra2, 255, ip6_extra2, 0, mac_peer, 1);
+}
+static uint16_t b_ns_extra_group_other_target(uint8_t *f)
+{
+	/* 2001:db8::1:ab:cdef shares the extra address's group but is not ours. */
+	static const uint8_t t[16] = { 0x20, 0x01, 0x0d, 0xb8, [11] = 0x01, 0x00, 0xab, 0xcd, 0xef };
+
+	return put_nd(f, 135, mac_sn_extra, ip6_peer, sn_extra, 255, t, 0, mac_peer, 1);
+}
+static uint16_t b_echo6_extra(uint8_t *f) { return put_echo6(f, mac_us, ip6_extra); }
+static uint16_t b_udp6_extra(uint8_t *f) { return put_udp6(f, ip6_extra, "hello"); }
+static uint16_t b_udp6_sn_extra(uint8_t *f)
+{
+	uint16_t n = put_udp6(f, sn_extra, "hello");
+
+	memcpy(f, mac_sn_extra, 6);
+	return n;
+}
+
 struct golden {
 	const char *what;
 	uint16_t (*build)(uint8_t *f);
@@ -862,6 +992,16 @@ static const struct golden golden[] = {
 	{ "UDP/IPv6 zero checksum", b_udp6_zero_cksum, 0, V(FREE), C(DROP_UDP_CHECKSUM), NULL },
 	{ "UDP/IPv6 length lies", b_udp6_len_lies, 0, V(FREE), C(DROP_UDP_HEADER), NULL },
 	{ "UDP/IPv6 to ff02::1", b_udp6_multicast, 0, V(FREE), C(DROP_IPV6_NOT_OURS), NULL },
+	{ "ARP request for an extra address", b_arp_extra, 0, V(TX), C(ARP_REPLIED), check_arp_reply_extra },
+	{ "ARP request for a non-address between extras", b_arp_not_extra, 0, V(FREE), C(DROP_ARP_NOT_OURS), NULL },
+	{ "ICMP echo request to an extra address", b_ping_extra, 0, V(TX), C(ICMP_ECHO_REPLIED), check_echo_reply_extra },
+	{ "UDP/IPv4 to an extra address", b_udp4_extra, 0, V(UDP), NONE, check_udp_info4_extra },
+	{ "NS for an extra address to its solicited-node group", b_ns_extra, 0, V(TX), C(NDP_ADVERTISED), check_na_extra },
+	{ "NS unicast to a second extra address", b_ns_extra2_unicast, 0, V(TX), C(NDP_ADVERTISED), check_na_extra2 },
+	{ "NS to an extra's group for a foreign target", b_ns_extra_group_other_target, 0, V(FREE), C(DROP_IPV6_NOT_OURS), NULL },
+	{ "ICMPv6 echo request to an extra address", b_echo6_extra, 0, V(TX), C(ICMP6_ECHO_REPLIED), check_echo6_extra },
+	{ "UDP/IPv6 to an extra address", b_udp6_extra, 0, V(UDP), NONE, check_udp_info6_extra },
+	{ "UDP/IPv6 to an extra's solicited-node group", b_udp6_sn_extra, 0, V(FREE), C(DROP_IPV6_NOT_OURS), NULL },
 };
 
 static void
@@ -1246,6 +1386,98 @@ test_udp_reply(void)
 	rte_pktmbuf_free(m);
 }
 
+/* A datagram to an extra address is answered from that address. */
+static void
+test_udp_reply_extra(void)
+{
+	static const char answer[] = "answer";
+	const uint16_t alen = sizeof(answer) - 1;
+	struct net_udp_info info;
+	struct rte_mbuf *m;
+	uint8_t f[512];
+
+	fresh_neigh();
+	CU_ASSERT_EQUAL_FATAL(run_input(f, b_udp4_extra(f), 0, &m, &info), V(UDP));
+	memcpy(rte_pktmbuf_mtod_offset(m, char *, info.payload_offset), answer, alen);
+	memset(&mx, 0, sizeof(mx));
+	CU_ASSERT_EQUAL(net_udp_reply(&port, m, &info, alen, &mx), 0);
+	check_only_counter(NONE);
+	{
+		const struct rte_ipv4_hdr *ip = ip4_of(m);
+		const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)(ip + 1);
+
+		check_eth(m, mac_peer, RTE_ETHER_TYPE_IPV4);
+		CU_ASSERT_EQUAL(m->pkt_len, ETH_LEN + IP4_LEN + 8 + alen);
+		CU_ASSERT_EQUAL(rte_raw_cksum(ip, IP4_LEN), 0xffff);
+		CU_ASSERT_EQUAL(rte_be_to_cpu_32(ip->src_addr), ip_extra2);
+		CU_ASSERT_EQUAL(rte_be_to_cpu_32(ip->dst_addr), ip_peer);
+		CU_ASSERT_EQUAL(rte_be_to_cpu_16(udp->src_port), 3478);
+		CU_ASSERT_EQUAL(rte_be_to_cpu_16(udp->dst_port), 40000);
+		CU_ASSERT_EQUAL(rte_ipv4_udptcp_cksum_verify(ip, udp), 0);
+	}
+	rte_pktmbuf_free(m);
+
+	CU_ASSERT_EQUAL_FATAL(run_input(f, b_udp6_extra(f), 0, &m, &info), V(UDP));
+	memcpy(rte_pktmbuf_mtod_offset(m, char *, info.payload_offset), answer, alen);
+	memset(&mx, 0, sizeof(mx));
+	CU_ASSERT_EQUAL(net_udp_reply(&port, m, &info, alen, &mx), 0);
+	check_only_counter(NONE);
+	{
+		const struct rte_ipv6_hdr *ip = ip6_of(m);
+		const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)(ip + 1);
+
+		check_eth(m, mac_peer, RTE_ETHER_TYPE_IPV6);
+		CU_ASSERT_EQUAL(memcmp(ip->src_addr, ip6_extra, 16), 0);
+		CU_ASSERT_EQUAL(memcmp(ip->dst_addr, ip6_peer, 16), 0);
+		CU_ASSERT_EQUAL(rte_be_to_cpu_16(udp->src_port), 3478);
+		CU_ASSERT_EQUAL(rte_be_to_cpu_16(udp->dst_port), 40000);
+		CU_ASSERT_EQUAL(rte_ipv6_udptcp_cksum_verify(ip, udp), 0);
+	}
+	rte_pktmbuf_free(m);
+}
+
+/* net_udp_send with an extra address as src_addr: relayed data leaves from it. */
+static void
+test_send_from_extra(void)
+{
+	rte_be32_t src4 = rte_cpu_to_be_32(ip_extra), dst4 = rte_cpu_to_be_32(ip_peer);
+	struct rte_mbuf *m, *probe;
+	uint8_t f[128];
+
+	fresh_neigh();
+	now = 30 * hz;
+	/* ARP for the extra address teaches the requester, as for the primary one. */
+	feed(f, b_arp_extra(f), V(TX), C(ARP_REPLIED));
+	m = payload_mbuf("relayed");
+	memset(&mx, 0, sizeof(mx));
+	CU_ASSERT_EQUAL(net_udp_send(&port, m, AF_INET, (const uint8_t *)&src4, 50000,
+				     (const uint8_t *)&dst4, 40000, pool, &probe, &mx, now), 0);
+	check_only_counter(NONE);
+	CU_ASSERT_PTR_NULL(probe);
+	{
+		const struct rte_ipv4_hdr *ip = ip4_of(m);
+		const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)(ip + 1);
+
+		check_eth(m, mac_peer, RTE_ETHER_TYPE_IPV4);
+		CU_ASSERT_EQUAL(rte_raw_cksum(ip, IP4_LEN), 0xffff);
+		CU_ASSERT_EQUAL(rte_be_to_cpu_32(ip->src_addr), ip_extra);
+		CU_ASSERT_EQUAL(rte_be_to_cpu_32(ip->dst_addr), ip_peer);
+		CU_ASSERT_EQUAL(rte_be_to_cpu_16(udp->src_port), 50000);
+		CU_ASSERT_EQUAL(rte_ipv4_udptcp_cksum_verify(ip, udp), 0);
+	}
+	rte_pktmbuf_free(m);
+
+	/* NS for an extra IPv6 address teaches the solicitor too. */
+	feed(f, b_ns_extra(f), V(TX), C(NDP_ADVERTISED));
+	m = payload_mbuf("relayed");
+	memset(&mx, 0, sizeof(mx));
+	CU_ASSERT_EQUAL(net_udp_send(&port, m, AF_INET6, ip6_extra, 50000, ip6_peer, 40000, pool,
+				     &probe, &mx, now), 0);
+	check_only_counter(NONE);
+	check_sent6(m, mac_peer, ip6_extra, ip6_peer);
+	rte_pktmbuf_free(m);
+}
+
 static void
 test_cksum_update(void)
 {
@@ -1345,6 +1577,12 @@ main(int argc, char **argv)
 	memcpy(port.ipv6_gw, ip6_gw, 16);
 	net_ipv6_link_local(&port.mac, port.ipv6_ll);
 	port.mtu = 1500;
+	port.ipv4_extra[0] = rte_cpu_to_be_32(ip_extra);
+	port.ipv4_extra[1] = rte_cpu_to_be_32(ip_extra2);
+	port.ipv4_extra_count = 2;
+	memcpy(port.ipv6_extra[0], ip6_extra, 16);
+	memcpy(port.ipv6_extra[1], ip6_extra2, 16);
+	port.ipv6_extra_count = 2;
 	{
 		static const uint8_t want_ll[16] = { 0xfe, 0x80, [11] = 0xff, 0xfe, 0, 0, 0x01 };
 
@@ -1367,6 +1605,8 @@ main(int argc, char **argv)
 	CU_add_test(s, "IPv6 send: NS probe, rate limit, NA learning", test_send6_resolve);
 	CU_add_test(s, "IPv6 send: gateway, NS learning, no route", test_send6_gateway_and_ns_learning);
 	CU_add_test(s, "UDP reply in place (v4, v6)", test_udp_reply);
+	CU_add_test(s, "UDP reply from an extra address (v4, v6)", test_udp_reply_extra);
+	CU_add_test(s, "UDP send from an extra address (v4, v6)", test_send_from_extra);
 	CU_add_test(s, "incremental checksum helpers", test_cksum_update);
 	CU_add_test(s, "neighbour table capacity", test_neigh_table);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
