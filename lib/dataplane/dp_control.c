@@ -9,18 +9,10 @@
 #include <sys/socket.h>
 
 #include "dataplane.h"
+#include "dp_addr.h"
 
 #define SWEEP_INTERVAL_MS 100
 #define SWEEP_BUDGET 4096
-
-static void
-to_stun_addr(struct stun_addr *out, uint8_t family, const uint8_t *addr, uint16_t port)
-{
-	memset(out, 0, sizeof(*out));
-	out->family = family == AF_INET ? STUN_FAMILY_IPV4 : STUN_FAMILY_IPV6;
-	out->port = port;
-	memcpy(out->addr, addr, family == AF_INET ? 4 : 16);
-}
 
 static void
 answer(struct dp_control *c, struct rte_mbuf *m, const struct turn_clock *clk)
@@ -30,9 +22,7 @@ answer(struct dp_control *c, struct rte_mbuf *m, const struct turn_clock *clk)
 	const struct dp_settings *s = c->settings;
 	struct turn_endpoints ep;
 
-	to_stun_addr(&ep.client, info->family, info->src_addr, info->src_port);
-	to_stun_addr(&ep.local, info->family, info->dst_addr, info->dst_port);
-	ep.port_index = meta->port_index;
+	dp_endpoints(&ep, info, meta->port_index);
 
 	size_t n = turn_handle_request(&c->turn,
 				       rte_pktmbuf_mtod_offset(m, const uint8_t *, info->payload_offset),

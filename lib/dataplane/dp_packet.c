@@ -10,6 +10,7 @@
 #include <rte_prefetch.h>
 
 #include "dataplane.h"
+#include "dp_addr.h"
 
 static bool
 is_listen_port(const struct dp_settings *s, uint16_t port)
@@ -18,23 +19,6 @@ is_listen_port(const struct dp_settings *s, uint16_t port)
 		if (s->listen_ports[i] == port)
 			return true;
 	return false;
-}
-
-static void
-to_stun_addr(struct stun_addr *out, uint8_t family, const uint8_t *addr, uint16_t port)
-{
-	memset(out, 0, sizeof(*out));
-	out->family = family == AF_INET ? STUN_FAMILY_IPV4 : STUN_FAMILY_IPV6;
-	out->port = port;
-	memcpy(out->addr, addr, family == AF_INET ? 4 : 16);
-}
-
-static void
-endpoints_of(struct turn_endpoints *ep, const struct net_udp_info *info, uint16_t port_index)
-{
-	to_stun_addr(&ep->client, info->family, info->src_addr, info->src_port);
-	to_stun_addr(&ep->local, info->family, info->dst_addr, info->dst_port);
-	ep->port_index = port_index;
 }
 
 static uint16_t
@@ -90,7 +74,7 @@ handle_listen_port(struct dp_lcore *lc, struct dp_port_queue *pq, struct rte_mbu
 	size_t n = 0;
 
 	metrics_inc(&lc->mx, METRICS_UDP_RECEIVED);
-	endpoints_of(&ep, info, port_index_of(lc, pq));
+	dp_endpoints(&ep, info, port_index_of(lc, pq));
 
 	/* RFC 7983 §7 */
 	switch (stun_demux(payload, info->payload_len)) {
@@ -150,8 +134,8 @@ handle_peer(struct dp_lcore *lc, struct rte_mbuf *m, const struct net_udp_info *
 	struct stun_addr peer, dst;
 	struct turn_relay rel;
 
-	to_stun_addr(&peer, info->family, info->src_addr, info->src_port);
-	to_stun_addr(&dst, info->family, info->dst_addr, info->dst_port);
+	dp_stun_addr(&peer, info->family, info->src_addr, info->src_port);
+	dp_stun_addr(&dst, info->family, info->dst_addr, info->dst_port);
 	if (turn_handle_peer_data(&lc->settings->turn, &peer, &dst, info->payload_len, &clk, &rel,
 				  &lc->mx) == TURN_VERDICT_RELAY)
 		dp_relay(lc, m, info, &rel, now_tsc);

@@ -59,7 +59,8 @@ run_uclient -u "$TURN_USER" -w "$TURN_PASSWORD" -c -s -e "$PEER_V4" -r "$PEER_PO
 check_uclient 5 1
 sleep 0.5
 for p in $tpid $ppid_; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-tpid= ppid_=
+tpid=
+ppid_=
 [ -s "$cap" ] || fail "no client-side capture written: $(tr '\n' ' ' <"$UC_TMP/tshark.out")"
 [ -s "$pcap" ] || fail "no peer-side capture written: $(tr '\n' ' ' <"$UC_TMP/tshark-peer.out")"
 

@@ -89,5 +89,4 @@ check_uclient() { # expected-messages min-allocations
 	bad=$(awk -v a="$RELAY_V4" -v lo="$RELAY_PORT_MIN" -v hi="$RELAY_PORT_MAX" \
 		'$1 != a || $2 < lo || $2 > hi { print $1 ":" $2 }' <<<"$relays" | head -n 3 | tr '\n' ' ' | sed 's/ $//')
 	[ -z "$bad" ] || fail "relayed address(es) $bad not $RELAY_V4:$RELAY_PORT_MIN-$RELAY_PORT_MAX"
-	UC_SENT=$sent
 }
