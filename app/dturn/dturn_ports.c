@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Ports from [port NAME]: one RX and one TX queue per worker, addresses for lib/net. */
 #include <string.h>
+#include <sys/socket.h>
 
 #include <rte_errno.h>
 #include <rte_ethdev.h>
@@ -14,9 +15,41 @@
 #define MBUF_CACHE 256
 #define NEIGH_CAPACITY 1024
 
-static int
-fill_net_port(struct net_port *np, const struct conf_port *cp, uint16_t port_id)
+/*
+ * Relay addresses inside this port's prefix other than its own address are the
+ * port's extra addresses: lib/net answers ARP/NDP/ping for them and delivers
+ * their UDP. lib/conf made sure each lies in exactly one port's prefix.
+ */
+static void
+fill_extra_addrs(struct net_port *np, const struct conf *c, unsigned int index)
 {
+	const struct conf_port *cp = &c->ports[index];
+	const struct conf_turn *t = &c->turn;
+
+	RTE_BUILD_BUG_ON(CONF_MAX_RELAY_ADDRS > NET_MAX_EXTRA_ADDRS);
+	for (unsigned int i = 0; i < t->relay_ipv4_count; i++) {
+		uint32_t a = t->relay_ipv4[i];
+
+		if (conf_port_of_address(c, AF_INET, &a) != (int)index ||
+		    (cp->has_ipv4 && a == cp->ipv4))
+			continue;
+		np->ipv4_extra[np->ipv4_extra_count++] = a;
+	}
+	for (unsigned int i = 0; i < t->relay_ipv6_count; i++) {
+		const uint8_t *a = t->relay_ipv6[i];
+
+		if (conf_port_of_address(c, AF_INET6, a) != (int)index ||
+		    (cp->has_ipv6 && memcmp(a, cp->ipv6, 16) == 0))
+			continue;
+		memcpy(np->ipv6_extra[np->ipv6_extra_count++], a, 16);
+	}
+}
+
+static int
+fill_net_port(struct net_port *np, const struct conf *c, unsigned int index, uint16_t port_id)
+{
+	const struct conf_port *cp = &c->ports[index];
+
 	memset(np, 0, sizeof(*np));
 	np->port_id = port_id;
 	if (rte_eth_macaddr_get(port_id, &np->mac) != 0)
@@ -32,13 +65,15 @@ fill_net_port(struct net_port *np, const struct conf_port *cp, uint16_t port_id)
 	memcpy(np->ipv6_gw, cp->ipv6_gateway, 16);
 	net_ipv6_link_local(&np->mac, np->ipv6_ll);
 	np->mtu = cp->mtu;
+	fill_extra_addrs(np, c, index);
 	np->neigh = net_neigh_create(NEIGH_CAPACITY, (int)rte_socket_id());
 	return np->neigh != NULL ? 0 : -1;
 }
 
 static int
-start_port(struct dturn_app *app, const struct conf_port *cp, struct net_port *np)
+start_port(struct dturn_app *app, unsigned int index, struct net_port *np)
 {
+	const struct conf_port *cp = &app->conf.ports[index];
 	uint16_t port_id, nq = (uint16_t)app->worker_count;
 	uint16_t nb_rx = RX_DESC, nb_tx = TX_DESC;
 	struct rte_eth_dev_info info;
@@ -91,12 +126,15 @@ start_port(struct dturn_app *app, const struct conf_port *cp, struct net_port *n
 	/* Multicast for NDP (solicited-node groups); lib/net filters by address itself. */
 	if (rte_eth_allmulticast_enable(port_id) != 0)
 		RTE_LOG(NOTICE, DTURN, "port %s: all-multicast not supported\n", cp->name);
-	if (fill_net_port(np, cp, port_id) != 0) {
+	if (fill_net_port(np, &app->conf, index, port_id) != 0) {
 		RTE_LOG(ERR, DTURN, "port %s: cannot set up its neighbour table\n", cp->name);
 		return -1;
 	}
 	RTE_LOG(INFO, DTURN, "port %s: %s (port %u) up, MAC " RTE_ETHER_ADDR_PRT_FMT ", %u queues\n",
 		cp->name, cp->device, port_id, RTE_ETHER_ADDR_BYTES(&np->mac), nq);
+	if (np->ipv4_extra_count + np->ipv6_extra_count > 0)
+		RTE_LOG(INFO, DTURN, "port %s: also answers for %u IPv4 and %u IPv6 relay addresses\n",
+			cp->name, np->ipv4_extra_count, np->ipv6_extra_count);
 	return 0;
 }
 
@@ -112,7 +150,7 @@ dturn_ports_start(struct dturn_app *app)
 		return -1;
 	}
 	for (unsigned int i = 0; i < app->conf.port_count; i++) {
-		if (start_port(app, &app->conf.ports[i], &app->ports[i]) != 0)
+		if (start_port(app, i, &app->ports[i]) != 0)
 			return -1;
 		app->port_count++;
 	}

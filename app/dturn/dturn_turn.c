@@ -14,18 +14,12 @@
 
 #include "dturn_app.h"
 
+/* The port owning a relayed address: the one whose prefix holds it (see dturn_ports.c). */
 static int
 port_with_address(const struct dturn_app *app, uint8_t family, const uint8_t *addr)
 {
-	for (unsigned int i = 0; i < app->conf.port_count; i++) {
-		const struct conf_port *p = &app->conf.ports[i];
-
-		if (family == STUN_FAMILY_IPV4 && p->has_ipv4 && memcmp(&p->ipv4, addr, 4) == 0)
-			return (int)i;
-		if (family == STUN_FAMILY_IPV6 && p->has_ipv6 && memcmp(p->ipv6, addr, 16) == 0)
-			return (int)i;
-	}
-	return -1;
+	return conf_port_of_address(&app->conf, family == STUN_FAMILY_IPV4 ? AF_INET : AF_INET6,
+				    addr);
 }
 
 static int
@@ -34,7 +28,7 @@ add_relay_addr(struct dturn_app *app, struct table_params *tp, uint8_t family, c
 	int port = port_with_address(app, family, addr);
 
 	if (port < 0 || tp->relay_addr_count == TABLE_MAX_RELAY_ADDRS) {
-		RTE_LOG(ERR, DTURN, "relayed address is not a port's address, or too many\n");
+		RTE_LOG(ERR, DTURN, "relayed address is in no port's prefix, or too many\n");
 		return -1;
 	}
 
@@ -60,6 +54,12 @@ cidr_from_conf(struct turn_cidr *out, const struct conf_cidr *in)
 static void
 own_address(struct turn_policy *p, uint8_t family, const void *addr)
 {
+	size_t len = family == STUN_FAMILY_IPV4 ? 4 : 16;
+
+	/* Relay addresses are usually the ports' own too: list each once. */
+	for (unsigned int i = 0; i < p->own_count; i++)
+		if (p->own[i].family == family && memcmp(p->own[i].addr, addr, len) == 0)
+			return;
 	if (p->own_count == TURN_POLICY_MAX_OWN)
 		return;
 
@@ -85,6 +85,11 @@ policy_from_conf(struct turn_policy *p, const struct conf *c)
 		if (c->ports[i].has_ipv6)
 			own_address(p, STUN_FAMILY_IPV6, c->ports[i].ipv6);
 	}
+	/* Relay addresses that are not a port's own are ours as well (the port answers for them). */
+	for (unsigned int i = 0; i < c->turn.relay_ipv4_count; i++)
+		own_address(p, STUN_FAMILY_IPV4, &c->turn.relay_ipv4[i]);
+	for (unsigned int i = 0; i < c->turn.relay_ipv6_count; i++)
+		own_address(p, STUN_FAMILY_IPV6, c->turn.relay_ipv6[i]);
 }
 
 static int

@@ -33,6 +33,14 @@ int conf_load(const char *path, struct conf *out, struct conf_errors *errs);
  */
 void conf_error_format(const struct conf_error *e, char *buf, size_t len);
 
+/*
+ * Index into c->ports of the first port whose prefix (ipv4 = addr/len or
+ * ipv6 = addr/len) holds addr, or -1. family is AF_INET (addr: 4 bytes,
+ * network order) or AF_INET6 (16 bytes). In a loaded conf every relay address
+ * lies in exactly one port's prefix: that port owns it and sends from it.
+ */
+int conf_port_of_address(const struct conf *c, int family, const void *addr);
+
 /* Name of a log level as written in the file ("info"), or NULL if invalid. */
 const char *conf_log_level_name(enum conf_log_level level);
 

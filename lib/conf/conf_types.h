@@ -103,6 +103,7 @@ struct conf_turn {
 	char realm[CONF_TEXT_LEN];        /* "" = not set */
 	uint16_t relay_port_min;          /* host byte order, inclusive */
 	uint16_t relay_port_max;
+	/* Each relay address is inside exactly one port's prefix (that port owns it). */
 	uint32_t relay_ipv4[CONF_MAX_RELAY_ADDRS];     /* network byte order */
 	unsigned int relay_ipv4_count;
 	uint8_t relay_ipv6[CONF_MAX_RELAY_ADDRS][16];

@@ -163,7 +163,117 @@ conf_validate_ports(struct conf_ctx *ctx)
 	}
 }
 
-/* Relay addresses must be the ports' own: only those receive peer traffic. */
+/*
+ * A relay IPv4 address must sit inside exactly one port's prefix: that port
+ * answers ARP for it and sends its relayed data. It may be the port's own
+ * address or any other host address of the prefix, but not the prefix's
+ * network or broadcast address, nor the port's gateway.
+ */
+static void
+conf_validate_relay_ipv4(const struct conf_where *w, const struct conf *c, uint32_t a)
+{
+	char s[INET_ADDRSTRLEN], net[INET_ADDRSTRLEN];
+	const struct conf_port *in = NULL, *only = NULL;
+	unsigned int with_ipv4 = 0;
+
+	inet_ntop(AF_INET, &a, s, sizeof(s));
+	for (unsigned int i = 0; i < c->port_count; i++) {
+		const struct conf_port *p = &c->ports[i];
+
+		if (!p->has_ipv4)
+			continue;
+		with_ipv4++;
+		only = p;
+		if (!conf_ipv4_in_prefix(a, p->ipv4, p->ipv4_prefix))
+			continue;
+		if (in != NULL) {
+			conf_werr(w, "relay_ipv4",
+				  "inside the prefixes of both [port %s] and [port %s] (got '%s', expected an address in exactly one port's prefix)",
+				  in->name, p->name, s);
+			return;
+		}
+		in = p;
+	}
+	if (in == NULL) {
+		if (with_ipv4 == 1) {
+			inet_ntop(AF_INET, &only->ipv4, net, sizeof(net));
+			conf_werr(w, "relay_ipv4",
+				  "not inside any port's prefix (got '%s', expected an address in %s/%u of [port %s])",
+				  s, net, only->ipv4_prefix, only->name);
+		} else {
+			conf_werr(w, "relay_ipv4",
+				  "not inside any port's prefix (got '%s', expected an address in the ipv4 prefix of a [port])",
+				  s);
+		}
+		return;
+	}
+	if (in->ipv4_prefix <= 30) {
+		uint32_t host_mask = UINT32_MAX >> in->ipv4_prefix, h = ntohl(a) & host_mask;
+
+		if (h == 0 || h == host_mask) {
+			inet_ntop(AF_INET, &in->ipv4, net, sizeof(net));
+			conf_werr(w, "relay_ipv4",
+				  "network or broadcast address (got '%s', expected a host address in %s/%u of [port %s])",
+				  s, net, in->ipv4_prefix, in->name);
+			return;
+		}
+	}
+	if (in->has_ipv4_gateway && in->ipv4_gateway == a)
+		conf_werr(w, "relay_ipv4",
+			  "is the gateway of [port %s] (got '%s', expected an address of this relay)",
+			  in->name, s);
+}
+
+/* The same for IPv6: inside exactly one port's ipv6 prefix, not its gateway. */
+static void
+conf_validate_relay_ipv6(const struct conf_where *w, const struct conf *c, const uint8_t a[16])
+{
+	char s[INET6_ADDRSTRLEN], net[INET6_ADDRSTRLEN];
+	const struct conf_port *in = NULL, *only = NULL;
+	unsigned int with_ipv6 = 0;
+
+	inet_ntop(AF_INET6, a, s, sizeof(s));
+	for (unsigned int i = 0; i < c->port_count; i++) {
+		const struct conf_port *p = &c->ports[i];
+
+		if (!p->has_ipv6)
+			continue;
+		with_ipv6++;
+		only = p;
+		if (!conf_ipv6_in_prefix(a, p->ipv6, p->ipv6_prefix))
+			continue;
+		if (in != NULL) {
+			conf_werr(w, "relay_ipv6",
+				  "inside the prefixes of both [port %s] and [port %s] (got '%s', expected an address in exactly one port's prefix)",
+				  in->name, p->name, s);
+			return;
+		}
+		in = p;
+	}
+	if (in == NULL) {
+		if (with_ipv6 == 1) {
+			inet_ntop(AF_INET6, only->ipv6, net, sizeof(net));
+			conf_werr(w, "relay_ipv6",
+				  "not inside any port's prefix (got '%s', expected an address in %s/%u of [port %s])",
+				  s, net, only->ipv6_prefix, only->name);
+		} else {
+			conf_werr(w, "relay_ipv6",
+				  "not inside any port's prefix (got '%s', expected an address in the ipv6 prefix of a [port])",
+				  s);
+		}
+		return;
+	}
+	if (in->has_ipv6_gateway && memcmp(in->ipv6_gateway, a, 16) == 0)
+		conf_werr(w, "relay_ipv6",
+			  "is the gateway of [port %s] (got '%s', expected an address of this relay)",
+			  in->name, s);
+}
+
+/*
+ * Relay addresses must be inside a port's prefix: that port owns them (it
+ * answers ARP/NDP for them besides its own address) and receives the peers'
+ * packets. Without the key every port's own address relays.
+ */
 static void
 conf_validate_relay(struct conf_ctx *ctx)
 {
@@ -176,36 +286,37 @@ conf_validate_relay(struct conf_ctx *ctx)
 			if (c->ports[i].has_ipv4)
 				t->relay_ipv4[t->relay_ipv4_count++] = c->ports[i].ipv4;
 	} else if (!conf_scan_key_failed(&ctx->scan, CONF_SECTION_PORT, "ipv4")) {
-		for (unsigned int r = 0; r < t->relay_ipv4_count; r++) {
-			bool found = false;
-			char a[INET_ADDRSTRLEN];
-
-			for (unsigned int i = 0; i < c->port_count; i++)
-				found |= c->ports[i].has_ipv4 && c->ports[i].ipv4 == t->relay_ipv4[r];
-			if (found)
-				continue;
-			inet_ntop(AF_INET, &t->relay_ipv4[r], a, sizeof(a));
-			conf_werr(&w, "relay_ipv4", "not a port's address (got '%s', expected the ipv4 of a [port])", a);
-		}
+		for (unsigned int r = 0; r < t->relay_ipv4_count; r++)
+			conf_validate_relay_ipv4(&w, c, t->relay_ipv4[r]);
 	}
 	if (t->relay_ipv6_count == 0 && conf_line(&w, "relay_ipv6") == 0) {
 		for (unsigned int i = 0; i < c->port_count && t->relay_ipv6_count < CONF_MAX_RELAY_ADDRS; i++)
 			if (c->ports[i].has_ipv6)
 				memcpy(t->relay_ipv6[t->relay_ipv6_count++], c->ports[i].ipv6, 16);
 	} else if (!conf_scan_key_failed(&ctx->scan, CONF_SECTION_PORT, "ipv6")) {
-		for (unsigned int r = 0; r < t->relay_ipv6_count; r++) {
-			bool found = false;
-			char a[INET6_ADDRSTRLEN];
+		for (unsigned int r = 0; r < t->relay_ipv6_count; r++)
+			conf_validate_relay_ipv6(&w, c, t->relay_ipv6[r]);
+	}
+}
 
-			for (unsigned int i = 0; i < c->port_count; i++)
-				found |= c->ports[i].has_ipv6 &&
-					 memcmp(c->ports[i].ipv6, t->relay_ipv6[r], 16) == 0;
-			if (found)
-				continue;
-			inet_ntop(AF_INET6, t->relay_ipv6[r], a, sizeof(a));
-			conf_werr(&w, "relay_ipv6", "not a port's address (got '%s', expected the ipv6 of a [port])", a);
+int
+conf_port_of_address(const struct conf *c, int family, const void *addr)
+{
+	for (unsigned int i = 0; i < c->port_count; i++) {
+		const struct conf_port *p = &c->ports[i];
+
+		if (family == AF_INET && p->has_ipv4) {
+			uint32_t a;
+
+			memcpy(&a, addr, 4);
+			if (conf_ipv4_in_prefix(a, p->ipv4, p->ipv4_prefix))
+				return (int)i;
+		} else if (family == AF_INET6 && p->has_ipv6 &&
+			   conf_ipv6_in_prefix(addr, p->ipv6, p->ipv6_prefix)) {
+			return (int)i;
 		}
 	}
+	return -1;
 }
 
 /* Credentials are checked against user:realm:password, so they need a realm. */

@@ -86,6 +86,7 @@ static void
 hold(struct dp_lcore *lc, struct rte_mbuf *m, const struct turn_relay *rel, uint64_t now_tsc)
 {
 	if (lc->held_count == DP_HOLD) {
+		/* The queue is full: this one is dropped at once, counted only as a drop. */
 		metrics_inc(&lc->mx, METRICS_DROP_NEIGH_UNRESOLVED);
 		rte_pktmbuf_free(m);
 		return;
@@ -93,6 +94,7 @@ hold(struct dp_lcore *lc, struct rte_mbuf *m, const struct turn_relay *rel, uint
 
 	struct dp_held *h = &lc->held[lc->held_count++];
 
+	metrics_inc(&lc->mx, METRICS_NEIGH_PENDING);
 	h->m = m;
 	h->since_tsc = now_tsc;
 	h->rel = *rel;

@@ -68,7 +68,8 @@ int net_udp_reply(const struct net_port *port, struct rte_mbuf *m,
  * Returns 0 when m is ready to transmit on port. A neighbour entry older than
  * its reachable time is still used for a few seconds while it is re-probed:
  * then *probe may be set on success too, and the caller transmits it.
- * Returns -EAGAIN, m untouched, when the next hop is unresolved (NEIGH_PENDING):
+ * Returns -EAGAIN, m untouched and nothing counted (the caller counts what it
+ * does with m), when the next hop is unresolved:
  *     an ARP request / neighbour solicitation for it is built in a new mbuf
  *     from pool and returned via *probe (ARP_REQUESTED / NDP_SOLICITED), at
  *     most one a second per neighbour across all lcores (DROP_MBUF_ALLOC if

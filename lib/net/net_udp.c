@@ -214,7 +214,7 @@ resolve_next_hop(const struct net_port *port, uint8_t family, const uint8_t *nex
 	}
 	if (st == NET_NEIGH_STALE)
 		return 0;
-	metrics_inc(mx, METRICS_NEIGH_PENDING);
+	/* Not counted here: the caller holds and retries, and counts once. */
 	return -EAGAIN;
 }
 

@@ -577,11 +577,68 @@ test_port_errors(void)
 	EXPECT_ONE("[eal]\npci = 0000:01:00.0\n[port a]\ndevice = 0000:01:00.1\n"
 		   "ipv4 = 198.18.0.1/24\n", 4, "port a.device", "got '0000:01:00.1'");
 	EXPECT_ONE(BASE "[turn]\nrelay_ipv4 = 198.19.0.1\n", 7, "turn.relay_ipv4",
-		   "not a port's address (got '198.19.0.1'");
+		   "not inside any port's prefix (got '198.19.0.1', expected an address in 198.18.0.1/24 of [port a])");
+	EXPECT_ONE(BASE "[turn]\nrelay_ipv4 = 198.18.0.1, 198.18.1.1\n", 7, "turn.relay_ipv4",
+		   "not inside any port's prefix (got '198.18.1.1'");
 	EXPECT_ONE(BASE "[turn]\nrelay_ipv6 = 2001:db8:18::1\n", 7, "turn.relay_ipv6",
-		   "not a port's address");
+		   "not inside any port's prefix (got '2001:db8:18::1', expected an address in the ipv6 prefix of a [port])");
+	EXPECT_ONE(BASE "ipv6 = 2001:db8:18::1/64\n[turn]\nrelay_ipv6 = 2001:db8:19::5\n", 8,
+		   "turn.relay_ipv6", "expected an address in 2001:db8:18::1/64 of [port a]");
+	/* Two ports: an address outside both names no single prefix. */
+	EXPECT_ONE("[eal]\nvdev = net_ring0\nvdev = net_ring1\n" PORT_A
+		   "[port b]\ndevice = net_ring1\nipv4 = 198.19.0.1/24\n"
+		   "[turn]\nrelay_ipv4 = 198.20.0.1\n", 11, "turn.relay_ipv4",
+		   "expected an address in the ipv4 prefix of a [port]");
+	/* Overlapping prefixes: the address would belong to two ports. */
+	EXPECT_ONE("[eal]\nvdev = net_ring0\nvdev = net_ring1\n" PORT_A
+		   "[port b]\ndevice = net_ring1\nipv4 = 198.18.0.129/25\n"
+		   "[turn]\nrelay_ipv4 = 198.18.0.200\n", 11, "turn.relay_ipv4",
+		   "inside the prefixes of both [port a] and [port b] (got '198.18.0.200'");
+	EXPECT_ONE("[eal]\nvdev = net_ring0\nvdev = net_ring1\n"
+		   "[port a]\ndevice = net_ring0\nipv6 = 2001:db8:18::1/48\n"
+		   "[port b]\ndevice = net_ring1\nipv6 = 2001:db8:18:1::1/64\n"
+		   "[turn]\nrelay_ipv6 = 2001:db8:18:1::7\n", 11, "turn.relay_ipv6",
+		   "inside the prefixes of both [port a] and [port b]");
+	EXPECT_ONE(BASE "[turn]\nrelay_ipv4 = 198.18.0.255\n", 7, "turn.relay_ipv4",
+		   "network or broadcast address (got '198.18.0.255'");
+	EXPECT_ONE(BASE "[turn]\nrelay_ipv4 = 198.18.0.0\n", 7, "turn.relay_ipv4",
+		   "network or broadcast address");
+	EXPECT_ONE(BASE "ipv4_gateway = 198.18.0.254\n[turn]\nrelay_ipv4 = 198.18.0.254\n", 8,
+		   "turn.relay_ipv4", "is the gateway of [port a] (got '198.18.0.254'");
+	EXPECT_ONE(BASE "ipv6 = 2001:db8:18::1/64\nipv6_gateway = 2001:db8:18::fe\n"
+		   "[turn]\nrelay_ipv6 = 2001:db8:18::fe\n", 9, "turn.relay_ipv6",
+		   "is the gateway of [port a]");
 	EXPECT_ONE(BASE "[turn]\nrelay_ipv4 = 198.18.0.1.1\n", 7, "turn.relay_ipv4",
 		   "bad IPv4 address");
+}
+
+/* Relay addresses need not be a port's own: any host address of one port's prefix. */
+static void
+test_relay_in_prefix(void)
+{
+	static struct conf c;
+	const struct conf_turn *t = &c.turn;
+
+	/* Two relay addresses inside port a's /24, one of them not the port's address. */
+	expect_ok(BASE "[turn]\nrelay_ipv4 = 198.18.0.1, 198.18.0.10\n", &c);
+	CU_ASSERT_EQUAL(t->relay_ipv4_count, 2);
+	CU_ASSERT_EQUAL(t->relay_ipv4[0], v4("198.18.0.1"));
+	CU_ASSERT_EQUAL(t->relay_ipv4[1], v4("198.18.0.10"));
+
+	/* Neither is the port's address; IPv6 likewise inside its /64. */
+	expect_ok(BASE "ipv6 = 2001:db8:18::1/64\n"
+		  "[turn]\nrelay_ipv4 = 198.18.0.20, 198.18.0.21\n"
+		  "relay_ipv6 = 2001:db8:18::a, 2001:db8:18::1:b\n", &c);
+	CU_ASSERT_EQUAL(t->relay_ipv4_count, 2);
+	CU_ASSERT_EQUAL(t->relay_ipv4[1], v4("198.18.0.21"));
+	CU_ASSERT_EQUAL(t->relay_ipv6_count, 2);
+	CU_ASSERT_TRUE(v6_eq(t->relay_ipv6[1], "2001:db8:18::1:b"));
+
+	/* Two ports: each address inside one of them; /31 has no network or broadcast address. */
+	expect_ok("[eal]\nvdev = net_ring0\nvdev = net_ring1\n" PORT_A
+		  "[port b]\ndevice = net_ring1\nipv4 = 198.19.0.0/31\n"
+		  "[turn]\nrelay_ipv4 = 198.18.0.77, 198.19.0.1, 198.19.0.0\n", &c);
+	CU_ASSERT_EQUAL(t->relay_ipv4_count, 3);
 }
 
 /* Credentials */
@@ -672,7 +729,7 @@ test_many_errors(void)
 		"software = b\n"                   /* 11: duplicate */
 		"[turn]\n"                         /* 12 */
 		"lifetime_max = 1h\n"              /* 13: junk */
-		"relay_ipv4 = 198.18.0.9\n"        /* 14: not a port's */
+		"relay_ipv4 = 198.19.0.9\n"        /* 14: in no port's prefix */
 		"[nope]\n"                         /* 15: unknown section */
 		"ignored = 1\n"                    /* 16: inside unknown section: not reported */
 		"[users]\n"                        /* 17 */
@@ -685,7 +742,7 @@ test_many_errors(void)
 	CU_ASSERT_TRUE(has_error(&errs, 8, "port a.ipv4_gateway", "not inside"));
 	CU_ASSERT_TRUE(has_error(&errs, 11, "stun.software", "duplicate key"));
 	CU_ASSERT_TRUE(has_error(&errs, 13, "turn.lifetime_max", "not a number"));
-	CU_ASSERT_TRUE(has_error(&errs, 14, "turn.relay_ipv4", "not a port's address"));
+	CU_ASSERT_TRUE(has_error(&errs, 14, "turn.relay_ipv4", "not inside any port's prefix"));
 	CU_ASSERT_TRUE(has_error(&errs, 15, "nope", "unknown section"));
 	CU_ASSERT_TRUE(has_error(&errs, 18, "users.alice", "realm"));
 	if (errs.count != 8)
@@ -747,6 +804,7 @@ main(void)
 		{ "too many repeats", test_too_many_repeats },
 		{ "address errors", test_address_errors },
 		{ "port and relay errors", test_port_errors },
+		{ "relay addresses inside a port's prefix", test_relay_in_prefix },
 		{ "credential errors", test_credential_errors },
 		{ "secrets not echoed", test_secret_not_echoed },
 		{ "missing file", test_missing_file },
