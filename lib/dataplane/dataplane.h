@@ -122,7 +122,7 @@ void dp_relay(struct dp_lcore *lc, struct rte_mbuf *m, const struct net_udp_info
 	      const struct turn_relay *rel, uint64_t now_tsc);
 
 /* Queue the control lcore's answers for this worker on their ports' TX buffers. */
-void dp_drain_control_replies(struct dp_lcore *lc);
+unsigned int dp_drain_control_replies(struct dp_lcore *lc);
 
 /* Retry the held datagrams: send those whose next hop resolved, drop those held a second. */
 void dp_relay_retry_held(struct dp_lcore *lc, uint64_t now_tsc);

@@ -5,13 +5,13 @@
 
 #include "dataplane.h"
 
-void
+unsigned int
 dp_drain_control_replies(struct dp_lcore *lc)
 {
 	struct rte_mbuf *pkts[DP_BURST];
 
 	if (lc->from_control == NULL)
-		return;
+		return 0;
 
 	unsigned int n = rte_ring_sc_dequeue_burst(lc->from_control, (void **)pkts, DP_BURST, NULL);
 
@@ -23,6 +23,7 @@ dp_drain_control_replies(struct dp_lcore *lc)
 		else
 			rte_pktmbuf_free(pkts[i]);
 	}
+	return n;
 }
 
 int
@@ -37,8 +38,7 @@ dp_lcore_main(void *arg)
 		table_reader_register(table, lc->worker);
 	while (!__atomic_load_n(lc->quit, __ATOMIC_RELAXED)) {
 		uint64_t now = rte_rdtsc();
-
-		dp_drain_control_replies(lc);
+		unsigned int handled = dp_drain_control_replies(lc);
 
 		for (unsigned int p = 0; p < lc->port_count; p++) {
 			struct dp_port_queue *pq = &lc->ports[p];
@@ -46,6 +46,7 @@ dp_lcore_main(void *arg)
 
 			if (n > 0)
 				dp_handle_burst(lc, pq, pkts, n, now);
+			handled += n;
 		}
 		if (lc->held_count > 0)
 			dp_relay_retry_held(lc, now);
@@ -54,6 +55,9 @@ dp_lcore_main(void *arg)
 		/* Every pass, even an idle one: deleted entries wait for this. */
 		if (table != NULL)
 			table_reader_quiescent(table, lc->worker);
+		/* Clocks per packet as VPP's "show runtime" has them: passes that did work only. */
+		if (handled > 0)
+			metrics_add(&lc->mx, METRICS_BUSY_CYCLES, rte_rdtsc() - now);
 	}
 	for (unsigned int p = 0; p < lc->port_count; p++)
 		dp_tx_flush(lc, &lc->ports[p]);
