@@ -71,25 +71,57 @@ own_address(struct turn_policy *p, uint8_t family, const void *addr)
 	memcpy(c->addr, addr, family == STUN_FAMILY_IPV4 ? 4 : 16);
 }
 
-static void
+/*
+ * The peer policy (turn_policy.h): [turn] allow-peer / deny-peer, our own
+ * addresses (always denied but for hairpins to relayed ones) and each port's
+ * subnet broadcast (always denied), built into LPM tables here, on the control
+ * lcore, before any worker runs. A policy that cannot be built stops start-up.
+ */
+static int
 policy_from_conf(struct turn_policy *p, const struct conf *c)
 {
+	char err[256];
+
 	memset(p, 0, sizeof(*p));
-	for (unsigned int i = 0; i < c->turn.allowed_peer_count && i < TURN_POLICY_MAX_RULES; i++)
-		cidr_from_conf(&p->allowed[p->allowed_count++], &c->turn.allowed_peers[i]);
-	for (unsigned int i = 0; i < c->turn.denied_peer_count && i < TURN_POLICY_MAX_RULES; i++)
-		cidr_from_conf(&p->denied[p->denied_count++], &c->turn.denied_peers[i]);
+	for (unsigned int i = 0; i < c->turn.allow_peer_count && i < TURN_POLICY_MAX_RULES; i++)
+		cidr_from_conf(&p->allowed[p->allowed_count++], &c->turn.allow_peers[i]);
+	for (unsigned int i = 0; i < c->turn.deny_peer_count && i < TURN_POLICY_MAX_RULES; i++)
+		cidr_from_conf(&p->denied[p->denied_count++], &c->turn.deny_peers[i]);
 	for (unsigned int i = 0; i < c->port_count; i++) {
-		if (c->ports[i].has_ipv4)
-			own_address(p, STUN_FAMILY_IPV4, &c->ports[i].ipv4);
-		if (c->ports[i].has_ipv6)
-			own_address(p, STUN_FAMILY_IPV6, c->ports[i].ipv6);
+		const struct conf_port *port = &c->ports[i];
+
+		if (port->has_ipv4)
+			own_address(p, STUN_FAMILY_IPV4, &port->ipv4);
+		if (port->has_ipv6)
+			own_address(p, STUN_FAMILY_IPV6, port->ipv6);
+		/* The directed broadcast of the port's subnet (a /31 or /32 has none). */
+		if (port->has_ipv4 && port->ipv4_prefix <= 30 && p->never_count < TURN_POLICY_MAX_OWN) {
+			uint32_t host_mask = UINT32_MAX << (32 - port->ipv4_prefix);
+			uint32_t bcast = rte_cpu_to_be_32(rte_be_to_cpu_32(port->ipv4) | ~host_mask);
+			struct turn_cidr *b = &p->never[p->never_count++];
+
+			memset(b, 0, sizeof(*b));
+			b->family = STUN_FAMILY_IPV4;
+			b->prefix = 32;
+			memcpy(b->addr, &bcast, 4);
+		}
 	}
 	/* Relay addresses that are not a port's own are ours as well (the port answers for them). */
 	for (unsigned int i = 0; i < c->turn.relay_ipv4_count; i++)
 		own_address(p, STUN_FAMILY_IPV4, &c->turn.relay_ipv4[i]);
 	for (unsigned int i = 0; i < c->turn.relay_ipv6_count; i++)
 		own_address(p, STUN_FAMILY_IPV6, c->turn.relay_ipv6[i]);
+
+	if (turn_policy_build(p, (int)rte_socket_id(), err, sizeof(err)) != 0) {
+		RTE_LOG(ERR, DTURN, "peer policy: %s\n", err);
+		return -1;
+	}
+	RTE_LOG(INFO, DTURN, "peer policy: %u allow-peer and %u deny-peer rules, %u own addresses\n",
+		p->allowed_count, p->denied_count, p->own_count);
+	if (p->shadowed > 0)
+		RTE_LOG(WARNING, DTURN, "peer policy: %u allow-peer/deny-peer rules lie inside an "
+			"always-denied range or an own address and change nothing\n", p->shadowed);
+	return 0;
 }
 
 static int
@@ -171,7 +203,8 @@ dturn_turn_setup(struct dturn_app *app)
 	srv->lifetime_max_s = c->turn.lifetime_max;
 	srv->allocations_per_user = c->turn.allocations_per_user;
 	srv->channel_max = c->turn.channel_max;
-	policy_from_conf(&srv->policy, c);
+	if (policy_from_conf(&srv->policy, c) != 0)
+		return -1;
 
 	app->control->requests = rte_ring_create("dturn_requests", DP_RING_SIZE, socket, RING_F_SC_DEQ);
 	if (app->control->requests == NULL)
@@ -204,6 +237,7 @@ dturn_turn_teardown(struct dturn_app *app)
 		for (unsigned int i = 0; i < app->worker_count; i++)
 			rte_ring_free(app->control->replies[i]);
 	}
+	turn_policy_free(&app->settings.turn.policy);
 	table_free(app->table);
 	app->table = NULL;
 	rte_free(app->auth);

@@ -35,6 +35,10 @@ struct auth_user {
 	bool has_sha256;        /* only when the plaintext password is configured */
 	uint8_t sha256_key[AUTH_SHA256_KEY_LEN];
 	uint8_t userhash[AUTH_USERHASH_LEN];
+	/* The keys prepared for HMAC once (see struct stun_hmac_key): MD5 key for
+	 * MESSAGE-INTEGRITY, SHA-256 key (when has_sha256) for MESSAGE-INTEGRITY-SHA256. */
+	struct stun_hmac_key mi_md5;
+	struct stun_hmac_key mi_sha256;
 };
 
 struct auth {
@@ -46,6 +50,10 @@ struct auth {
 	char secrets[AUTH_MAX_SECRETS][AUTH_SECRET_MAX];
 	uint32_t nonce_lifetime_s;
 	uint8_t nonce_key[32];  /* random per process: nonces do not survive a restart */
+	/* Prepared once, read-only after: HMAC-SHA1 of each secret (REST passwords)
+	 * and HMAC-SHA256 of nonce_key. Set only through the functions below. */
+	struct stun_hmac_key secret_hmac[AUTH_MAX_SECRETS];
+	struct stun_hmac_key nonce_hmac;
 };
 
 /* What a user line of the config gives: the plaintext password or the MD5 key. */
@@ -59,7 +67,7 @@ struct auth_user_params {
 int auth_init(struct auth *a, const char *realm, uint32_t nonce_lifetime_s);
 int auth_add_user(struct auth *a, const struct auth_user_params *u);
 int auth_add_rest_secret(struct auth *a, const char *secret);
-/* For tests: a fixed nonce key instead of a random one. */
+/* For tests and benchmarks: a fixed nonce key instead of a random one. */
 void auth_set_nonce_key(struct auth *a, const uint8_t key[32]);
 
 /* A static user by exact name, or by its USERHASH (§14.4); NULL if none. */
@@ -109,6 +117,10 @@ struct auth_identity {
 	uint8_t key[AUTH_SHA256_KEY_LEN];
 	uint8_t key_len;
 	bool sha256;            /* verified with MESSAGE-INTEGRITY-SHA256: answer the same */
+	/* key prepared for the MAC the request was verified with (SHA256 when
+	 * sha256): stun_add_message_integrity_key(b, &id->hmac) signs the answer
+	 * with the same bytes as the raw key, without preparing it again. */
+	struct stun_hmac_key hmac;
 };
 
 /*

@@ -46,19 +46,29 @@ select_algorithm(const struct stun_msg *req, bool *sha256)
 	}
 }
 
-/* MESSAGE-INTEGRITY-SHA256 when present, else MESSAGE-INTEGRITY. */
+/*
+ * MESSAGE-INTEGRITY-SHA256 when present, else MESSAGE-INTEGRITY. prepared is
+ * the key already made ready for HMAC (a static user's), or NULL; used gets
+ * the prepared key the check ran with, for signing the answer.
+ */
 static bool
-integrity_ok(const struct stun_msg *req, const uint8_t *key, size_t keylen, bool *sha256)
+integrity_ok(const struct stun_msg *req, const uint8_t *key, size_t keylen,
+	     const struct stun_hmac_key *prepared, struct stun_hmac_key *used, bool *sha256)
 {
+	enum stun_hmac_alg alg;
+
 	*sha256 = req->integrity_sha256 >= 0;
-	if (*sha256)
-		return stun_check_integrity_sha256(req, key, keylen) == STUN_OK;
-	return stun_check_integrity(req, key, keylen) == STUN_OK;
+	alg = *sha256 ? STUN_HMAC_SHA256 : STUN_HMAC_SHA1;
+	if (prepared != NULL && prepared->alg == alg)
+		*used = *prepared;
+	else if (stun_hmac_key_init(used, alg, key, keylen) != STUN_OK)
+		return false;
+	return stun_check_integrity_key(req, used) == STUN_OK;
 }
 
 static void
 fill_identity(struct auth_identity *id, const uint8_t *name, size_t nlen, const uint8_t *key,
-	      size_t keylen, bool sha256)
+	      size_t keylen, bool sha256, const struct stun_hmac_key *hmac)
 {
 	memcpy(id->username, name, nlen);
 	id->username[nlen] = '\0';
@@ -66,6 +76,7 @@ fill_identity(struct auth_identity *id, const uint8_t *name, size_t nlen, const 
 	memcpy(id->key, key, keylen);
 	id->key_len = (uint8_t)keylen;
 	id->sha256 = sha256;
+	id->hmac = *hmac;
 }
 
 static enum auth_result
@@ -74,16 +85,21 @@ check_static_user(const struct stun_msg *req, const struct auth_user *u, bool sh
 {
 	const uint8_t *key = sha256_key ? u->sha256_key : u->md5_key;
 	size_t keylen = sha256_key ? AUTH_SHA256_KEY_LEN : AUTH_MD5_KEY_LEN;
+	const struct stun_hmac_key *prepared = sha256_key ? &u->mi_sha256 : &u->mi_md5;
+	struct stun_hmac_key used;
+	enum auth_result r = AUTH_BAD_INTEGRITY;
 	bool sha256_mi;
 
 	/* A user configured by MD5 key alone has no SHA-256 key to check against. */
 	if (sha256_key && !u->has_sha256)
 		return AUTH_BAD_INTEGRITY;
-	if (!integrity_ok(req, key, keylen, &sha256_mi))
-		return AUTH_BAD_INTEGRITY;
-	fill_identity(id, (const uint8_t *)u->name, strnlen(u->name, AUTH_NAME_MAX), key, keylen,
-		      sha256_mi);
-	return AUTH_OK;
+	if (integrity_ok(req, key, keylen, prepared, &used, &sha256_mi)) {
+		fill_identity(id, (const uint8_t *)u->name, strnlen(u->name, AUTH_NAME_MAX), key,
+			      keylen, sha256_mi, &used);
+		r = AUTH_OK;
+	}
+	stun_hmac_key_wipe(&used);
+	return r;
 }
 
 static enum auth_result
@@ -92,6 +108,7 @@ check_rest_user(const struct auth *a, const struct stun_msg *req, const struct s
 {
 	uint64_t expiry;
 	uint8_t key[AUTH_SHA256_KEY_LEN];
+	struct stun_hmac_key used;
 	enum auth_result r = AUTH_BAD_INTEGRITY;
 
 	if (a->secret_count == 0 || auth_rest_expiry(user->data, user->len, &expiry) != 0)
@@ -100,18 +117,19 @@ check_rest_user(const struct auth *a, const struct stun_msg *req, const struct s
 		return AUTH_EXPIRED_USER;
 	/* Every configured secret, so a rotation accepts the old and the new one. */
 	for (unsigned int i = 0; i < a->secret_count; i++) {
-		size_t keylen = auth_rest_key(a->secrets[i], user->data, user->len,
+		size_t keylen = auth_rest_key(&a->secret_hmac[i], user->data, user->len,
 					      (const uint8_t *)a->realm, a->realm_len, sha256_key,
 					      key);
 		bool sha256_mi;
 
-		if (keylen != 0 && integrity_ok(req, key, keylen, &sha256_mi)) {
-			fill_identity(id, user->data, user->len, key, keylen, sha256_mi);
+		if (keylen != 0 && integrity_ok(req, key, keylen, NULL, &used, &sha256_mi)) {
+			fill_identity(id, user->data, user->len, key, keylen, sha256_mi, &used);
 			r = AUTH_OK;
 			break;
 		}
 	}
 	OPENSSL_cleanse(key, sizeof(key));
+	stun_hmac_key_wipe(&used);
 	return r;
 }
 

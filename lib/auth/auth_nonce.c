@@ -20,8 +20,6 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "auth.h"
 
@@ -55,8 +53,7 @@ nonce_mac_hex(const struct auth *a, const struct stun_addr *client, uint64_t t,
 	uint8_t msg[8 + 1 + 16 + 2];
 	size_t alen = client->family == STUN_FAMILY_IPV4 ? 4 : 16;
 	size_t n = 0;
-	uint8_t mac[EVP_MAX_MD_SIZE];
-	unsigned int maclen = 0;
+	uint8_t mac[STUN_HMAC_MAX_LEN];
 
 	for (int i = 7; i >= 0; i--)
 		msg[n++] = (uint8_t)(t >> (8 * i));
@@ -66,9 +63,9 @@ nonce_mac_hex(const struct auth *a, const struct stun_addr *client, uint64_t t,
 	msg[n++] = (uint8_t)(client->port >> 8);
 	msg[n++] = (uint8_t)client->port;
 
-	if (HMAC(EVP_sha256(), a->nonce_key, sizeof(a->nonce_key), msg, n, mac, &maclen) ==
-		    NULL ||
-	    maclen < NONCE_MAC_BYTES)
+	/* nonce_hmac is nonce_key prepared once (auth_set_nonce_key). */
+	if (stun_hmac_key_mac(&a->nonce_hmac, msg, n, NULL, 0, mac, sizeof(mac)) <
+	    NONCE_MAC_BYTES)
 		return -1;
 	hex_encode(mac, NONCE_MAC_BYTES, out);
 	OPENSSL_cleanse(mac, sizeof(mac));

@@ -8,13 +8,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "stun.h"
+
 /*
- * The long-term key of a REST username under one secret: the password is
+ * The long-term key of a REST username under one secret, given as its
+ * prepared HMAC-SHA1 key (struct auth's secret_hmac): the password is
  * base64(HMAC-SHA1(secret, username)), the key MD5 or SHA-256 of
  * username ":" realm ":" password (§9.2.2). Returns the key length, 0 on a
  * crypto failure.
  */
-size_t auth_rest_key(const char *secret, const uint8_t *username, size_t ulen,
+size_t auth_rest_key(const struct stun_hmac_key *secret, const uint8_t *username, size_t ulen,
 		     const uint8_t *realm, size_t rlen, bool sha256, uint8_t *key);
 
 #endif

@@ -8,33 +8,42 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "auth.h"
 #include "auth_private.h"
 
 #define SHA1_LEN 20
 
-size_t
-auth_rest_password(const char *secret, const uint8_t *username, size_t ulen, char *out,
-		   size_t cap)
+/* base64(HMAC-SHA1(secret, username)) with the secret already prepared. */
+static size_t
+rest_password(const struct stun_hmac_key *secret, const uint8_t *username, size_t ulen,
+	      char *out, size_t cap)
 {
-	uint8_t mac[EVP_MAX_MD_SIZE];
-	unsigned int maclen = 0;
-	/* HMAC() wants a non-NULL data pointer even for an empty username. */
-	static const uint8_t empty[1];
+	uint8_t mac[STUN_HMAC_MAX_LEN];
 
 	if (cap < AUTH_REST_PASSWORD_LEN + 1)
 		return 0;
-	if (HMAC(EVP_sha1(), secret, (int)strlen(secret), ulen > 0 ? username : empty, ulen, mac,
-		 &maclen) == NULL ||
-	    maclen != SHA1_LEN)
+	if (stun_hmac_key_mac(secret, username, ulen, NULL, 0, mac, sizeof(mac)) != SHA1_LEN)
 		return 0;
 	/* EVP_EncodeBlock writes 4 characters per 3 bytes and a NUL: 28 + 1 here. */
 	int n = EVP_EncodeBlock((unsigned char *)out, mac, SHA1_LEN);
 
 	OPENSSL_cleanse(mac, sizeof(mac));
 	return n == AUTH_REST_PASSWORD_LEN ? (size_t)n : 0;
+}
+
+size_t
+auth_rest_password(const char *secret, const uint8_t *username, size_t ulen, char *out,
+		   size_t cap)
+{
+	struct stun_hmac_key k;
+	size_t n = 0;
+
+	if (stun_hmac_key_init(&k, STUN_HMAC_SHA1, (const uint8_t *)secret, strlen(secret)) ==
+	    STUN_OK)
+		n = rest_password(&k, username, ulen, out, cap);
+	stun_hmac_key_wipe(&k);
+	return n;
 }
 
 int
@@ -57,11 +66,11 @@ auth_rest_expiry(const uint8_t *username, size_t ulen, uint64_t *expiry)
 }
 
 size_t
-auth_rest_key(const char *secret, const uint8_t *username, size_t ulen, const uint8_t *realm,
-	      size_t rlen, bool sha256, uint8_t *key)
+auth_rest_key(const struct stun_hmac_key *secret, const uint8_t *username, size_t ulen,
+	      const uint8_t *realm, size_t rlen, bool sha256, uint8_t *key)
 {
 	char pass[AUTH_REST_PASSWORD_LEN + 1];
-	size_t plen = auth_rest_password(secret, username, ulen, pass, sizeof(pass));
+	size_t plen = rest_password(secret, username, ulen, pass, sizeof(pass));
 	int r;
 
 	if (plen == 0)

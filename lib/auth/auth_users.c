@@ -20,13 +20,15 @@ auth_init(struct auth *a, const char *realm, uint32_t nonce_lifetime_s)
 	a->nonce_lifetime_s = nonce_lifetime_s;
 	if (RAND_bytes(a->nonce_key, sizeof(a->nonce_key)) != 1)
 		return -1;
+	auth_set_nonce_key(a, a->nonce_key);
 	return 0;
 }
 
 void
 auth_set_nonce_key(struct auth *a, const uint8_t key[32])
 {
-	memcpy(a->nonce_key, key, sizeof(a->nonce_key));
+	memmove(a->nonce_key, key, sizeof(a->nonce_key));
+	stun_hmac_key_init(&a->nonce_hmac, STUN_HMAC_SHA256, a->nonce_key, sizeof(a->nonce_key));
 }
 
 int
@@ -59,7 +61,11 @@ auth_add_user(struct auth *a, const struct auth_user_params *u)
 	} else {
 		memcpy(nu.md5_key, u->md5_key, AUTH_MD5_KEY_LEN);
 	}
-	if (auth_userhash(name, nlen, realm, a->realm_len, nu.userhash) != 0)
+	if (auth_userhash(name, nlen, realm, a->realm_len, nu.userhash) != 0 ||
+	    stun_hmac_key_init(&nu.mi_md5, STUN_HMAC_SHA1, nu.md5_key, AUTH_MD5_KEY_LEN) !=
+		    STUN_OK ||
+	    (nu.has_sha256 && stun_hmac_key_init(&nu.mi_sha256, STUN_HMAC_SHA256, nu.sha256_key,
+						 AUTH_SHA256_KEY_LEN) != STUN_OK))
 		return -1;
 
 	a->users[a->user_count++] = nu;
@@ -72,6 +78,9 @@ auth_add_rest_secret(struct auth *a, const char *secret)
 	size_t len = secret != NULL ? strlen(secret) : 0;
 
 	if (a->secret_count >= AUTH_MAX_SECRETS || len == 0 || len >= AUTH_SECRET_MAX)
+		return -1;
+	if (stun_hmac_key_init(&a->secret_hmac[a->secret_count], STUN_HMAC_SHA1,
+			       (const uint8_t *)secret, len) != STUN_OK)
 		return -1;
 	memcpy(a->secrets[a->secret_count], secret, len + 1);
 	a->secret_count++;

@@ -432,39 +432,57 @@ conf_turn_relay_ipv6(struct conf_key_ctx *k, char *v, char *msg, size_t len)
 	return 0;
 }
 
+/*
+ * allow-peer / deny-peer: a comma list of CIDRs per line, and the key may be
+ * repeated, so one CIDR per line works too; every line adds to the rules.
+ */
 static int
-conf_cidr_list(char *v, struct conf_cidr *out, unsigned int *count, char *msg, size_t len)
+conf_cidr_list(char *v, const char *key, struct conf_cidr *out, unsigned int *count,
+	       char *msg, size_t len)
 {
-	char *items[CONF_MAX_PEER_RULES];
+	char *items[CONF_MAX_PEER_RULES + 1];
+	unsigned int room = CONF_MAX_PEER_RULES - *count;
 	int n;
 
 	/* Empty: no rules, so a template can show the key without adding any. */
-	if (v[0] == '\0') {
-		*count = 0;
+	if (v[0] == '\0')
 		return 0;
-	}
-	n = conf_split_list(v, items, CONF_MAX_PEER_RULES, msg, len);
+	n = conf_split_list(v, items, room + 1, msg, len);
 	if (n < 0)
 		return -1;
+	if ((unsigned int)n > room) {
+		snprintf(msg, len, "too many rules (at most %d over all %s lines)",
+			 CONF_MAX_PEER_RULES, key);
+		return -1;
+	}
 	for (int i = 0; i < n; i++)
-		if (conf_parse_cidr(items[i], &out[i], msg, len) < 0)
+		if (conf_parse_cidr(items[i], &out[*count + (unsigned int)i], msg, len) < 0)
 			return -1;
-	*count = (unsigned int)n;
+	*count += (unsigned int)n;
 	return 0;
 }
 
 static int
-conf_turn_allowed_peers(struct conf_key_ctx *k, char *v, char *msg, size_t len)
+conf_turn_allow_peer(struct conf_key_ctx *k, char *v, char *msg, size_t len)
 {
-	return conf_cidr_list(v, k->conf->turn.allowed_peers, &k->conf->turn.allowed_peer_count,
-			      msg, len);
+	return conf_cidr_list(v, "allow-peer", k->conf->turn.allow_peers,
+			      &k->conf->turn.allow_peer_count, msg, len);
 }
 
 static int
-conf_turn_denied_peers(struct conf_key_ctx *k, char *v, char *msg, size_t len)
+conf_turn_deny_peer(struct conf_key_ctx *k, char *v, char *msg, size_t len)
 {
-	return conf_cidr_list(v, k->conf->turn.denied_peers, &k->conf->turn.denied_peer_count,
-			      msg, len);
+	return conf_cidr_list(v, "deny-peer", k->conf->turn.deny_peers,
+			      &k->conf->turn.deny_peer_count, msg, len);
+}
+
+/* The names before the hardening issue: an error that says what to write instead. */
+static int
+conf_turn_renamed_peers(struct conf_key_ctx *k, char *v, char *msg, size_t len)
+{
+	snprintf(msg, len, "renamed: write %s (same CIDR list, and it may be repeated)",
+		 strcmp(k->key, "allowed_peers") == 0 ? "allow-peer" : "deny-peer");
+	return -1;
 }
 
 static int
@@ -633,8 +651,10 @@ static const struct conf_key_def conf_turn_keys[] = {
 	{ "allocations_per_user", conf_turn_allocations_per_user, 1 },
 	{ "lifetime_max", conf_turn_lifetime_max, 1 },
 	{ "nonce_lifetime", conf_turn_nonce_lifetime, 1 },
-	{ "allowed_peers", conf_turn_allowed_peers, 1 },
-	{ "denied_peers", conf_turn_denied_peers, 1 },
+	{ "allow-peer", conf_turn_allow_peer, CONF_MAX_PEER_RULES },
+	{ "deny-peer", conf_turn_deny_peer, CONF_MAX_PEER_RULES },
+	{ "allowed_peers", conf_turn_renamed_peers, 1 },
+	{ "denied_peers", conf_turn_renamed_peers, 1 },
 	{ "channel_numbers", conf_turn_channel_numbers, 1 },
 	{ NULL, NULL, 0 },
 };

@@ -17,7 +17,7 @@
 #define CONF_MAX_PORTS         8
 #define CONF_MAX_LISTEN_PORTS  4
 #define CONF_MAX_RELAY_ADDRS   8
-#define CONF_MAX_PEER_RULES    16
+#define CONF_MAX_PEER_RULES    64   /* each of allow-peer and deny-peer, over all lines */
 #define CONF_MAX_USERS         64
 #define CONF_MAX_REST_SECRETS  4
 
@@ -112,10 +112,10 @@ struct conf_turn {
 	uint32_t allocations_per_user;    /* 0 = unlimited */
 	uint32_t lifetime_max;            /* seconds */
 	uint32_t nonce_lifetime;          /* seconds */
-	struct conf_cidr allowed_peers[CONF_MAX_PEER_RULES];
-	unsigned int allowed_peer_count;
-	struct conf_cidr denied_peers[CONF_MAX_PEER_RULES];
-	unsigned int denied_peer_count;
+	struct conf_cidr allow_peers[CONF_MAX_PEER_RULES];   /* allow-peer, in file order */
+	unsigned int allow_peer_count;
+	struct conf_cidr deny_peers[CONF_MAX_PEER_RULES];    /* deny-peer, in file order */
+	unsigned int deny_peer_count;
 	uint16_t channel_max;             /* highest channel number: 0x4FFF (RFC 8656) or 0x7FFF (RFC 5766) */
 };
 

@@ -79,6 +79,7 @@ struct dp_held {
 	struct rte_mbuf *m;
 	uint64_t since_tsc;
 	struct turn_relay rel; /* port, addresses and ports to send with */
+	int32_t sum;           /* the payload's one's complement sum, -1 unknown */
 };
 
 /* Everything one worker lcore touches; written by that lcore only (metrics are read by telemetry). */

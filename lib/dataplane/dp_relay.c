@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "dataplane.h"
+#include "net_cksum.h"
 
 /* xorshift64: transaction ids of Data indications only need to differ (RFC 8489 §6). */
 static void
@@ -24,7 +25,8 @@ next_tid(uint64_t *s, uint8_t tid[STUN_TID_LEN])
 
 /* Frame the data for the client; 0 or -1 (counted). */
 static int
-frame_for_client(struct dp_lcore *lc, struct rte_mbuf *m, const struct turn_relay *rel)
+frame_for_client(struct dp_lcore *lc, struct rte_mbuf *m, const struct turn_relay *rel,
+		 uint16_t *hdr_sum)
 {
 	uint32_t len = rel->data_len;
 
@@ -34,6 +36,7 @@ frame_for_client(struct dp_lcore *lc, struct rte_mbuf *m, const struct turn_rela
 		if (h == NULL)
 			goto too_big;
 		stun_channel_header(h, rel->channel, (uint16_t)len);
+		*hdr_sum = net_cksum_at(h, STUN_CHANNEL_HEADER_LEN, 0);
 		return 0;
 	}
 
@@ -51,6 +54,7 @@ frame_for_client(struct dp_lcore *lc, struct rte_mbuf *m, const struct turn_rela
 	if (h == NULL)
 		goto too_big;
 	memcpy(h, hdr, hlen);
+	*hdr_sum = net_cksum_at(hdr, hlen, 0); /* the zero padding adds nothing */
 	if (pad > 0) {
 		uint8_t *p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)pad);
 
@@ -66,13 +70,14 @@ too_big:
 
 static int
 send_relayed(struct dp_lcore *lc, struct rte_mbuf *m, const struct turn_relay *rel,
-	     uint64_t now_tsc)
+	     int32_t sum, uint64_t now_tsc)
 {
 	struct dp_port_queue *out = &lc->ports[rel->port_index];
 	struct rte_mbuf *probe = NULL;
-	int ret = net_udp_send(out->port, m, rel->dst.family == STUN_FAMILY_IPV4 ? AF_INET : AF_INET6,
-			       rel->src.addr, rel->src.port, rel->dst.addr, rel->dst.port, lc->pool,
-			       &probe, &lc->mx, now_tsc);
+	int ret = net_udp_send_sum(out->port, m,
+				   rel->dst.family == STUN_FAMILY_IPV4 ? AF_INET : AF_INET6,
+				   rel->src.addr, rel->src.port, rel->dst.addr, rel->dst.port,
+				   lc->pool, &probe, &lc->mx, now_tsc, sum);
 
 	if (probe != NULL)
 		dp_tx_enqueue(lc, out, probe);
@@ -83,7 +88,8 @@ send_relayed(struct dp_lcore *lc, struct rte_mbuf *m, const struct turn_relay *r
 
 /* Keep a datagram whose next hop is being resolved, rather than lose the first of a flow. */
 static void
-hold(struct dp_lcore *lc, struct rte_mbuf *m, const struct turn_relay *rel, uint64_t now_tsc)
+hold(struct dp_lcore *lc, struct rte_mbuf *m, const struct turn_relay *rel, int32_t sum,
+     uint64_t now_tsc)
 {
 	if (lc->held_count == DP_HOLD) {
 		/* The queue is full: this one is dropped at once, counted only as a drop. */
@@ -98,6 +104,7 @@ hold(struct dp_lcore *lc, struct rte_mbuf *m, const struct turn_relay *rel, uint
 	h->m = m;
 	h->since_tsc = now_tsc;
 	h->rel = *rel;
+	h->sum = sum;
 }
 
 void
@@ -108,7 +115,7 @@ dp_relay_retry_held(struct dp_lcore *lc, uint64_t now_tsc)
 
 	for (unsigned int i = 0; i < lc->held_count; i++) {
 		struct dp_held *h = &lc->held[i];
-		int ret = send_relayed(lc, h->m, &h->rel, now_tsc);
+		int ret = send_relayed(lc, h->m, &h->rel, h->sum, now_tsc);
 
 		if (ret == 0) {
 			metrics_inc(&lc->mx, METRICS_NEIGH_HELD_SENT);
@@ -133,12 +140,40 @@ dp_relay_drop_held(struct dp_lcore *lc)
 	lc->held_count = 0;
 }
 
+/*
+ * The one's complement sum of the relayed bytes, from the sum lib/net kept
+ * while verifying the datagram: what lies before and after the data is
+ * subtracted (a few header bytes), so the payload is never summed twice.
+ * -1 when no sum was kept (offloaded or absent checksum).
+ */
+static int32_t
+data_sum(const struct net_udp_info *info, const uint8_t *payload, const struct turn_relay *rel)
+{
+	uint32_t end = rel->data_offset + rel->data_len;
+
+	if (!info->payload_sum_valid || end > info->payload_len)
+		return -1;
+	uint16_t s = info->payload_sum;
+
+	s = net_cksum_sub(s, net_cksum_at(payload, rel->data_offset, 0));
+	s = net_cksum_sub(s, net_cksum_at(payload + end, info->payload_len - end, end));
+	/* Counted at data_offset; the data starts a datagram of its own (offset 0). */
+	if (rel->data_offset & 1)
+		s = (uint16_t)((s << 8) | (s >> 8));
+	return s;
+}
+
 void
 dp_relay(struct dp_lcore *lc, struct rte_mbuf *m, const struct net_udp_info *info,
 	 const struct turn_relay *rel, uint64_t now_tsc)
 {
 	uint32_t start = (uint32_t)info->payload_offset + rel->data_offset;
+	int32_t sum = -1;
+	uint16_t hdr_sum = 0;
 
+	if (rel->port_index < lc->port_count && start + rel->data_len <= m->pkt_len)
+		sum = data_sum(info, rte_pktmbuf_mtod_offset(m, const uint8_t *, info->payload_offset),
+			       rel);
 	if (rel->port_index >= lc->port_count || start + rel->data_len > m->pkt_len ||
 	    rte_pktmbuf_adj(m, (uint16_t)start) == NULL ||
 	    rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - rel->data_len)) != 0) {
@@ -146,15 +181,19 @@ dp_relay(struct dp_lcore *lc, struct rte_mbuf *m, const struct net_udp_info *inf
 		rte_pktmbuf_free(m);
 		return;
 	}
-	if (rel->to_client && frame_for_client(lc, m, rel) != 0) {
-		rte_pktmbuf_free(m);
-		return;
+	if (rel->to_client) {
+		if (frame_for_client(lc, m, rel, &hdr_sum) != 0) {
+			rte_pktmbuf_free(m);
+			return;
+		}
+		if (sum >= 0)
+			sum = net_cksum_add((uint16_t)sum, hdr_sum);
 	}
 
-	int ret = send_relayed(lc, m, rel, now_tsc);
+	int ret = send_relayed(lc, m, rel, sum, now_tsc);
 
 	if (ret == -EAGAIN)
-		hold(lc, m, rel, now_tsc);
+		hold(lc, m, rel, sum, now_tsc);
 	else if (ret != 0)
 		rte_pktmbuf_free(m);
 }

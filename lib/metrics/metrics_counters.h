@@ -53,6 +53,7 @@
 	X(DROP_RELAY_NO_ALLOCATION, "drop_relay_no_allocation", "Send/ChannelData from a client without an allocation") \
 	X(DROP_RELAY_NO_CHANNEL, "drop_relay_no_channel", "ChannelData on a channel that is not bound") \
 	X(DROP_RELAY_NO_PERMISSION, "drop_relay_no_permission", "data to or from a peer without a permission") \
+	X(DROP_RELAY_POLICY,     "drop_relay_policy",     "Send indication to a permitted peer the peer policy now refuses") \
 	X(DROP_RELAY_SEND_INVALID, "drop_relay_send_invalid", "Send indication without a valid XOR-PEER-ADDRESS or DATA") \
 	X(DROP_RELAY_TOO_BIG,    "drop_relay_too_big",    "relayed data that would not fit a datagram") \
 	X(DROP_PEER_NO_ALLOCATION, "drop_peer_no_allocation", "peer datagram to a relayed port with no allocation") \

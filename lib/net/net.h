@@ -85,6 +85,17 @@ int net_udp_send(const struct net_port *port, struct rte_mbuf *m, uint8_t family
 		 struct rte_mempool *pool, struct rte_mbuf **probe,
 		 struct metrics_lcore *mx, uint64_t now_tsc);
 
+/*
+ * net_udp_send for a payload whose one's complement sum is already known
+ * (payload_sum >= 0, rte_raw_cksum's convention, e.g. derived from
+ * net_udp_info.payload_sum): the UDP checksum is then computed from the
+ * headers alone. payload_sum < 0: summed here, as net_udp_send does.
+ */
+int net_udp_send_sum(const struct net_port *port, struct rte_mbuf *m, uint8_t family,
+		     const uint8_t *src_addr, uint16_t src_port, const uint8_t *dst_addr,
+		     uint16_t dst_port, struct rte_mempool *pool, struct rte_mbuf **probe,
+		     struct metrics_lcore *mx, uint64_t now_tsc, int32_t payload_sum);
+
 /* fe80::/64 with the modified EUI-64 interface identifier of mac (RFC 4291 2.5.1). */
 void net_ipv6_link_local(const struct rte_ether_addr *mac, uint8_t out[16]);
 

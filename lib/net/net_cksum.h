@@ -66,6 +66,49 @@ net_cksum_update_bytes(uint16_t cksum, const void *old_bytes, const void *new_by
 	return (uint16_t)~net_cksum_fold(sum);
 }
 
+/* One's complement a + b, and a - b (RFC 1071 arithmetic on raw sums). */
+static inline uint16_t
+net_cksum_add(uint16_t a, uint16_t b)
+{
+	return net_cksum_fold((uint32_t)a + b);
+}
+
+static inline uint16_t
+net_cksum_sub(uint16_t a, uint16_t b)
+{
+	return net_cksum_fold((uint32_t)a + (uint16_t)~b);
+}
+
+/*
+ * Raw sum of len bytes as they count inside a larger region when they start at
+ * offset from its beginning: bytes at an odd offset land in the other half of
+ * each 16-bit word, which is the same as swapping the bytes of their own sum.
+ */
+static inline uint16_t
+net_cksum_at(const void *p, size_t len, size_t offset)
+{
+	const uint8_t *b = p;
+	uint32_t sum = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2) {
+		uint16_t w;
+
+		memcpy(&w, b + i, 2);
+		sum += w;
+	}
+	if (i < len) {
+		uint16_t w = 0;
+
+		memcpy(&w, b + i, 1);
+		sum += w;
+	}
+
+	uint16_t s = net_cksum_fold(sum);
+
+	return (offset & 1) ? (uint16_t)((s << 8) | (s >> 8)) : s;
+}
+
 /*
  * A UDP checksum that computes to 0 is sent as 0xffff (RFC 768): 0 means "no
  * checksum". Apply after an incremental update of a UDP checksum.

@@ -62,6 +62,14 @@ struct net_udp_info {
 	uint16_t l4_offset;
 	uint16_t payload_offset;
 	uint16_t payload_len;
+	/*
+	 * One's complement sum of the payload bytes (rte_raw_cksum's convention),
+	 * left over from verifying the checksum in software, so a relay that
+	 * forwards the payload need not sum it again; valid only when the
+	 * checksum was verified in software.
+	 */
+	bool payload_sum_valid;
+	uint16_t payload_sum;
 };
 
 enum net_verdict {

@@ -9,6 +9,7 @@
 #include <rte_udp.h>
 
 #include "net.h"
+#include "net_cksum.h"
 #include "net_priv.h"
 
 #define ETH_LEN ((uint16_t)sizeof(struct rte_ether_hdr))
@@ -32,6 +33,8 @@ net_udp_input(const struct net_port *port, struct rte_mbuf *m, struct net_udp_in
 	const void *ip = eth + 1;
 	const struct rte_udp_hdr *udp = rte_pktmbuf_mtod_offset(m, const struct rte_udp_hdr *, l4);
 	enum net_rx_cksum hw = net_rx_l4_cksum(m);
+	uint16_t payload_sum = 0;
+	bool sum_valid = false;
 	int bad;
 
 	/* The IP layer already checked its length against the frame. */
@@ -47,8 +50,17 @@ net_udp_input(const struct net_port *port, struct rte_mbuf *m, struct net_udp_in
 	} else if (hw != NET_RX_CKSUM_VERIFY) {
 		bad = hw == NET_RX_CKSUM_BAD;
 	} else {
-		bad = v4 ? rte_ipv4_udptcp_cksum_verify(ip, udp) :
-			   rte_ipv6_udptcp_cksum_verify(ip, udp);
+		/*
+		 * Sum the payload on its own and keep it: a relayed payload leaves
+		 * with a checksum derived from this sum instead of a second pass.
+		 */
+		uint32_t s = v4 ? rte_ipv4_phdr_cksum(ip, 0) : rte_ipv6_phdr_cksum(ip, 0);
+
+		payload_sum = rte_raw_cksum(udp + 1, ip_plen - UDP_LEN);
+		s += rte_raw_cksum(udp, UDP_LEN);
+		s += payload_sum;
+		bad = net_cksum_fold(s) != 0xffff;
+		sum_valid = true;
 	}
 	if (bad) {
 		metrics_inc(mx, METRICS_DROP_UDP_CHECKSUM);
@@ -76,6 +88,8 @@ net_udp_input(const struct net_port *port, struct rte_mbuf *m, struct net_udp_in
 	info->l4_offset = l4;
 	info->payload_offset = l4 + UDP_LEN;
 	info->payload_len = ip_plen - UDP_LEN;
+	info->payload_sum_valid = sum_valid;
+	info->payload_sum = payload_sum;
 	return NET_VERDICT_UDP;
 }
 
@@ -224,6 +238,27 @@ net_udp_send(const struct net_port *port, struct rte_mbuf *m, uint8_t family,
 	     uint16_t dst_port, struct rte_mempool *pool, struct rte_mbuf **probe,
 	     struct metrics_lcore *mx, uint64_t now_tsc)
 {
+	return net_udp_send_sum(port, m, family, src_addr, src_port, dst_addr, dst_port, pool,
+				probe, mx, now_tsc, -1);
+}
+
+/* The UDP checksum from the pseudo-header, the UDP header and a known payload sum. */
+static uint16_t
+udp_cksum_from_sum(const void *ip, bool v4, const struct rte_udp_hdr *udp, uint16_t payload_sum)
+{
+	uint32_t s = v4 ? rte_ipv4_phdr_cksum(ip, 0) : rte_ipv6_phdr_cksum(ip, 0);
+
+	s += rte_raw_cksum(udp, UDP_LEN); /* its checksum field is still 0 */
+	s += payload_sum;
+	return net_cksum_udp_nonzero((uint16_t)~net_cksum_fold(s));
+}
+
+int
+net_udp_send_sum(const struct net_port *port, struct rte_mbuf *m, uint8_t family,
+		 const uint8_t *src_addr, uint16_t src_port, const uint8_t *dst_addr,
+		 uint16_t dst_port, struct rte_mempool *pool, struct rte_mbuf **probe,
+		 struct metrics_lcore *mx, uint64_t now_tsc, int32_t payload_sum)
+{
 	uint16_t ip_hdr_len = family == AF_INET ? IPV4_LEN : IPV6_LEN;
 	uint16_t hdr_len = ETH_LEN + ip_hdr_len + UDP_LEN;
 	uint32_t payload_len = rte_pktmbuf_pkt_len(m);
@@ -284,7 +319,9 @@ net_udp_send(const struct net_port *port, struct rte_mbuf *m, uint8_t family,
 		ip->hdr_checksum = 0;
 		ip->hdr_checksum = rte_ipv4_cksum(ip);
 		/* The payload may be chained: sum it segment by segment. */
-		udp->dgram_cksum = rte_ipv4_udptcp_cksum_mbuf(m, ip, ETH_LEN + IPV4_LEN);
+		udp->dgram_cksum = payload_sum >= 0 ?
+			udp_cksum_from_sum(ip, true, udp, (uint16_t)payload_sum) :
+			rte_ipv4_udptcp_cksum_mbuf(m, ip, ETH_LEN + IPV4_LEN);
 	} else {
 		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(eth + 1);
 
@@ -295,7 +332,9 @@ net_udp_send(const struct net_port *port, struct rte_mbuf *m, uint8_t family,
 		ip->hop_limits = NET_TTL;
 		memcpy(ip->src_addr, src_addr != NULL ? src_addr : src6, 16);
 		memcpy(ip->dst_addr, dst_addr, 16);
-		udp->dgram_cksum = rte_ipv6_udptcp_cksum_mbuf(m, ip, ETH_LEN + IPV6_LEN);
+		udp->dgram_cksum = payload_sum >= 0 ?
+			udp_cksum_from_sum(ip, false, udp, (uint16_t)payload_sum) :
+			rte_ipv6_udptcp_cksum_mbuf(m, ip, ETH_LEN + IPV6_LEN);
 	}
 	return 0;
 

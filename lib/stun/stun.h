@@ -188,6 +188,41 @@ enum stun_result stun_check_integrity(const struct stun_msg *msg, const uint8_t 
 /* RFC 8489 §14.6: the same with HMAC-SHA256, possibly truncated (16..32 bytes). */
 enum stun_result stun_check_integrity_sha256(const struct stun_msg *msg, const uint8_t *key,
 					     size_t keylen);
+/*
+ * A prepared HMAC key (RFC 2104): the hash states after the inner and the
+ * outer padded key block, computed once by stun_hmac_key_init(). It is plain
+ * memory (no heap, no pointers, nothing fetched): the owner may copy it, keep
+ * it read-only beside the key it came from (struct auth does, for its static
+ * users, REST secrets and nonce key) and share it between lcores. Each HMAC
+ * with it then hashes only the message, saving two compression blocks and
+ * every set-up of the one-call forms above and below, which prepare the key
+ * on the stack each time.
+ */
+enum stun_hmac_alg {
+	STUN_HMAC_SHA1 = 1,   /* MESSAGE-INTEGRITY, REST passwords */
+	STUN_HMAC_SHA256 = 2, /* MESSAGE-INTEGRITY-SHA256, nonces */
+};
+#define STUN_HMAC_STATE_SIZE 224
+#define STUN_HMAC_MAX_LEN 32
+struct stun_hmac_key {
+	uint8_t alg; /* enum stun_hmac_alg; 0 until initialised */
+	_Alignas(8) uint8_t state[STUN_HMAC_STATE_SIZE];
+};
+/* STUN_OK, or STUN_CRYPTO for an unknown alg. Keys longer than 64 bytes are
+ * hashed first, as RFC 2104 says. */
+enum stun_result stun_hmac_key_init(struct stun_hmac_key *k, enum stun_hmac_alg alg,
+				    const uint8_t *key, size_t keylen);
+/* Wipe a prepared key (it stands for the key itself). */
+void stun_hmac_key_wipe(struct stun_hmac_key *k);
+/* HMAC over a then b (either may be empty) into out; returns the MAC length
+ * (20 or 32), 0 when cap is too small or k is not initialised. */
+size_t stun_hmac_key_mac(const struct stun_hmac_key *k, const uint8_t *a, size_t alen,
+			 const uint8_t *b, size_t blen, uint8_t *out, size_t cap);
+/* stun_check_integrity() (SHA1 key) or stun_check_integrity_sha256() (SHA256
+ * key) with a prepared key: the same results, byte for byte. */
+enum stun_result stun_check_integrity_key(const struct stun_msg *msg,
+					  const struct stun_hmac_key *k);
+
 /* RFC 8489 §14.7: CRC-32 of the message up to FINGERPRINT, XORed with 0x5354554E. */
 enum stun_result stun_check_fingerprint(const struct stun_msg *msg);
 uint32_t stun_fingerprint_value(const uint8_t *buf, size_t len);
@@ -229,6 +264,10 @@ enum stun_result stun_add_message_integrity(struct stun_builder *b, const uint8_
 					    size_t keylen);
 enum stun_result stun_add_message_integrity_sha256(struct stun_builder *b, const uint8_t *key,
 						   size_t keylen);
+/* MESSAGE-INTEGRITY (SHA1 key) or MESSAGE-INTEGRITY-SHA256 (SHA256 key) with a
+ * prepared key: the same bytes as the forms above with the raw key. */
+enum stun_result stun_add_message_integrity_key(struct stun_builder *b,
+						const struct stun_hmac_key *k);
 enum stun_result stun_add_fingerprint(struct stun_builder *b);
 /* Length of the finished message, or 0 if anything failed (see b->err). */
 size_t stun_builder_finish(const struct stun_builder *b);

@@ -196,38 +196,71 @@ stun_add_requested_transport(struct stun_builder *b, uint8_t protocol)
 
 /* The header's length already counts the attribute being filled in, as §14.5 wants. */
 static enum stun_result
-add_hmac(struct stun_builder *b, uint16_t type, const char *digest, uint16_t maclen,
-	 const uint8_t *key, size_t keylen)
+add_hmac(struct stun_builder *b, uint16_t type, uint16_t maclen, const struct stun_hmac_key *k)
 {
 	uint8_t *v = reserve_attr(b, type, maclen);
-	uint8_t mac[64];
+	uint8_t mac[STUN_HMAC_MAX_LEN];
 	size_t covered;
-	enum stun_result r;
 
 	if (v == NULL)
 		return b->err;
 	covered = (size_t)(v - STUN_ATTR_HEADER_LEN - b->buf);
-	r = stun_hmac(digest, key, keylen, b->buf, b->buf + STUN_HEADER_LEN,
-		      covered - STUN_HEADER_LEN, mac, sizeof(mac));
-	if (r != STUN_OK) {
-		b->err = r;
-		return r;
+	if (stun_hmac_key_mac(k, b->buf, STUN_HEADER_LEN, b->buf + STUN_HEADER_LEN,
+			      covered - STUN_HEADER_LEN, mac, sizeof(mac)) < maclen) {
+		b->err = STUN_CRYPTO;
+		return b->err;
 	}
 	memcpy(v, mac, maclen);
 	return STUN_OK;
 }
 
+/* The one-call forms: the raw key prepared on the stack, wiped after. */
+static enum stun_result
+add_hmac_raw(struct stun_builder *b, uint16_t type, enum stun_hmac_alg alg, uint16_t maclen,
+	     const uint8_t *key, size_t keylen)
+{
+	struct stun_hmac_key k;
+	enum stun_result r;
+
+	if (b->err != STUN_OK)
+		return b->err;
+	r = stun_hmac_key_init(&k, alg, key, keylen);
+	if (r == STUN_OK)
+		r = add_hmac(b, type, maclen, &k);
+	else
+		b->err = r;
+	stun_hmac_key_wipe(&k);
+	return r;
+}
+
 enum stun_result
 stun_add_message_integrity(struct stun_builder *b, const uint8_t *key, size_t keylen)
 {
-	return add_hmac(b, STUN_ATTR_MESSAGE_INTEGRITY, "SHA1", STUN_HMAC_SHA1_LEN, key, keylen);
+	return add_hmac_raw(b, STUN_ATTR_MESSAGE_INTEGRITY, STUN_HMAC_SHA1, STUN_HMAC_SHA1_LEN, key,
+			    keylen);
 }
 
 enum stun_result
 stun_add_message_integrity_sha256(struct stun_builder *b, const uint8_t *key, size_t keylen)
 {
-	return add_hmac(b, STUN_ATTR_MESSAGE_INTEGRITY_SHA256, "SHA256", STUN_HMAC_SHA256_LEN, key,
-			keylen);
+	return add_hmac_raw(b, STUN_ATTR_MESSAGE_INTEGRITY_SHA256, STUN_HMAC_SHA256,
+			    STUN_HMAC_SHA256_LEN, key, keylen);
+}
+
+enum stun_result
+stun_add_message_integrity_key(struct stun_builder *b, const struct stun_hmac_key *k)
+{
+	if (b->err != STUN_OK)
+		return b->err;
+	switch (k->alg) {
+	case STUN_HMAC_SHA1:
+		return add_hmac(b, STUN_ATTR_MESSAGE_INTEGRITY, STUN_HMAC_SHA1_LEN, k);
+	case STUN_HMAC_SHA256:
+		return add_hmac(b, STUN_ATTR_MESSAGE_INTEGRITY_SHA256, STUN_HMAC_SHA256_LEN, k);
+	default:
+		b->err = STUN_CRYPTO;
+		return b->err;
+	}
 }
 
 /* §14.7 */

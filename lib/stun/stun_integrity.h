@@ -7,10 +7,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "stun.h"
 #include "stun_types.h"
 
-/* HMAC(digest) over hdr (20 bytes) then body; digest is "SHA1" or "SHA256". */
-enum stun_result stun_hmac(const char *digest, const uint8_t *key, size_t keylen,
+/*
+ * HMAC(alg) over hdr (20 bytes) then body, with the raw key prepared on the
+ * stack for this one call (and wiped after). Writes the full MAC (20 or 32
+ * bytes) to out.
+ */
+enum stun_result stun_hmac(enum stun_hmac_alg alg, const uint8_t *key, size_t keylen,
 			   const uint8_t *hdr, const uint8_t *body, size_t bodylen, uint8_t *out,
 			   size_t outcap);
 

@@ -56,17 +56,31 @@ to_client(const struct table_alloc *a, const struct stun_addr *peer, const struc
 	return TURN_VERDICT_RELAY;
 }
 
-/* Data from the client of allocation a for peer: out to the wire, or hairpinned. */
+/*
+ * Data from the client of allocation a for peer: out to the wire, or
+ * hairpinned. recheck: look the peer up in the policy again (Send names its
+ * peer in every packet; a permission may predate a stricter policy). A
+ * ChannelData peer was checked by ChannelBind, and channels carry the bulk
+ * of the traffic, so they skip the lookup.
+ */
 static enum turn_verdict
 from_client(const struct turn_server *srv, const struct table_alloc *a,
-	    const struct stun_addr *peer, const struct turn_clock *clk, struct turn_relay *rel,
-	    struct metrics_lcore *mx)
+	    const struct stun_addr *peer, bool recheck, const struct turn_clock *clk,
+	    struct turn_relay *rel, struct metrics_lcore *mx)
 {
 	if (!table_permitted(a, peer->family, peer->addr, clk->now_ms)) {
 		metrics_inc(mx, METRICS_DROP_RELAY_NO_PERMISSION);
 		return TURN_VERDICT_DROP;
 	}
-	if (table_is_relay_addr(srv->table, peer->family, peer->addr)) {
+
+	bool relayed = table_is_relay_addr(srv->table, peer->family, peer->addr);
+
+	if (recheck && !turn_peer_class_allowed(turn_policy_check(&srv->policy, peer->family,
+								   peer->addr, relayed))) {
+		metrics_inc(mx, METRICS_DROP_RELAY_POLICY);
+		return TURN_VERDICT_DROP;
+	}
+	if (relayed) {
 		struct table_relay_key k;
 		struct stun_addr from;
 		const struct table_alloc *target;
@@ -139,7 +153,7 @@ turn_handle_send(const struct turn_server *srv, const struct stun_msg *msg,
 	}
 	rel->data_offset = (uint32_t)(data.data - msg->buf);
 	rel->data_len = data.len;
-	return from_client(srv, a, &peer, clk, rel, mx);
+	return from_client(srv, a, &peer, true, clk, rel, mx);
 }
 
 enum turn_verdict
@@ -167,7 +181,7 @@ turn_handle_channel_data(const struct turn_server *srv, const uint8_t *dgram, si
 	}
 	rel->data_offset = STUN_CHANNEL_HEADER_LEN;
 	rel->data_len = cd.len;
-	return from_client(srv, a, &peer, clk, rel, mx);
+	return from_client(srv, a, &peer, false, clk, rel, mx);
 }
 
 enum turn_verdict

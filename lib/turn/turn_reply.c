@@ -86,12 +86,9 @@ size_t
 turn_reply_finish(struct turn_req *r, struct stun_builder *b)
 {
 	add_software(b, r->srv);
-	if (r->authenticated) {
-		if (r->id.sha256)
-			stun_add_message_integrity_sha256(b, r->id.key, r->id.key_len);
-		else
-			stun_add_message_integrity(b, r->id.key, r->id.key_len);
-	}
+	/* The key prepared while verifying the request, for the MAC the request used. */
+	if (r->authenticated)
+		stun_add_message_integrity_key(b, &r->id.hmac);
 	if (r->msg->fingerprint >= 0)
 		stun_add_fingerprint(b);
 

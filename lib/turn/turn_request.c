@@ -102,7 +102,9 @@ turn_check_peer(struct turn_req *r, const struct table_alloc *a, const struct st
 	 */
 	bool relayed = table_is_relay_addr(t, peer->family, peer->addr);
 
-	if (turn_policy_check(&r->srv->policy, peer->family, peer->addr, relayed) != TURN_PEER_ALLOWED)
+	/* turn_policy.h: longest prefix, always-denied ranges first; 403 is counted by the reply. */
+	if (!turn_peer_class_allowed(turn_policy_check(&r->srv->policy, peer->family, peer->addr,
+						       relayed)))
 		return 403;
 	return 0;
 }

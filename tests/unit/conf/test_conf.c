@@ -165,8 +165,8 @@ test_template_values(void)
 	CU_ASSERT_STRING_EQUAL(c.ports[0].device, "0000:01:00.0");
 	CU_ASSERT_EQUAL(c.user_count, 0);
 	CU_ASSERT_EQUAL(c.rest_secret_count, 0);
-	CU_ASSERT_EQUAL(c.turn.allowed_peer_count, 0);
-	CU_ASSERT_EQUAL(c.turn.denied_peer_count, 0);
+	CU_ASSERT_EQUAL(c.turn.allow_peer_count, 0);
+	CU_ASSERT_EQUAL(c.turn.deny_peer_count, 0);
 	CU_ASSERT_STRING_EQUAL(c.turn.realm, "");
 	/* Everything else in the template is the default. */
 	CU_ASSERT_STRING_EQUAL(c.eal.lcores, "0-1");
@@ -211,12 +211,12 @@ test_demo_values(void)
 	CU_ASSERT_EQUAL(t->relay_ipv4[0], v4("198.19.0.1"));
 	CU_ASSERT_EQUAL(t->relay_ipv6_count, 1);
 	CU_ASSERT_TRUE(v6_eq(t->relay_ipv6[0], "2001:db8:19::1"));
-	CU_ASSERT_EQUAL_FATAL(t->allowed_peer_count, 2);
-	CU_ASSERT_EQUAL(t->allowed_peers[0].family, AF_INET);
-	CU_ASSERT_EQUAL(t->allowed_peers[0].addr.ipv4, v4("198.18.0.0"));
-	CU_ASSERT_EQUAL(t->allowed_peers[0].prefix, 15);
-	CU_ASSERT_EQUAL(t->allowed_peers[1].family, AF_INET6);
-	CU_ASSERT_EQUAL(t->allowed_peers[1].prefix, 32);
+	CU_ASSERT_EQUAL_FATAL(t->allow_peer_count, 2);
+	CU_ASSERT_EQUAL(t->allow_peers[0].family, AF_INET);
+	CU_ASSERT_EQUAL(t->allow_peers[0].addr.ipv4, v4("198.18.0.0"));
+	CU_ASSERT_EQUAL(t->allow_peers[0].prefix, 15);
+	CU_ASSERT_EQUAL(t->allow_peers[1].family, AF_INET6);
+	CU_ASSERT_EQUAL(t->allow_peers[1].prefix, 32);
 	CU_ASSERT_EQUAL_FATAL(c.user_count, 1);
 	CU_ASSERT_STRING_EQUAL(c.users[0].name, "alice");
 	CU_ASSERT_EQUAL(c.users[0].kind, CONF_USER_PASSWORD);
@@ -257,8 +257,8 @@ test_defaults(void)
 	CU_ASSERT_EQUAL(c.turn.allocations_per_user, 0);
 	CU_ASSERT_EQUAL(c.turn.lifetime_max, 3600);
 	CU_ASSERT_EQUAL(c.turn.nonce_lifetime, 600);
-	CU_ASSERT_EQUAL(c.turn.allowed_peer_count, 0);
-	CU_ASSERT_EQUAL(c.turn.denied_peer_count, 0);
+	CU_ASSERT_EQUAL(c.turn.allow_peer_count, 0);
+	CU_ASSERT_EQUAL(c.turn.deny_peer_count, 0);
 	CU_ASSERT_EQUAL(c.turn.channel_max, 0x4FFF);
 	CU_ASSERT_EQUAL(c.user_count, 0);
 	CU_ASSERT_EQUAL(c.rest_secret_count, 0);
@@ -325,8 +325,9 @@ test_every_key(void)
 		  "allocations_per_user = 10\n"
 		  "lifetime_max = 600\n"
 		  "nonce_lifetime = 30\n"
-		  "allowed_peers = 198.18.0.0/15, 2001:db8::/32, 192.0.2.7\n"
-		  "denied_peers = 203.0.113.0/24\n"
+		  "allow-peer = 198.18.0.0/15, 2001:db8::/32\n"
+		  "deny-peer = 203.0.113.0/24\n"
+		  "allow-peer = 192.0.2.7\n"
 		  "channel_numbers = rfc5766\n"
 		  "[users]\n"
 		  "alice = secret123\n"
@@ -376,12 +377,12 @@ test_every_key(void)
 	CU_ASSERT_EQUAL(t->allocations_per_user, 10);
 	CU_ASSERT_EQUAL(t->lifetime_max, 600);
 	CU_ASSERT_EQUAL(t->nonce_lifetime, 30);
-	CU_ASSERT_EQUAL_FATAL(t->allowed_peer_count, 3);
-	CU_ASSERT_EQUAL(t->allowed_peers[2].prefix, 32);
-	CU_ASSERT_EQUAL(t->allowed_peers[2].addr.ipv4, v4("192.0.2.7"));
-	CU_ASSERT_EQUAL_FATAL(t->denied_peer_count, 1);
-	CU_ASSERT_EQUAL(t->denied_peers[0].addr.ipv4, v4("203.0.113.0"));
-	CU_ASSERT_EQUAL(t->denied_peers[0].prefix, 24);
+	CU_ASSERT_EQUAL_FATAL(t->allow_peer_count, 3);
+	CU_ASSERT_EQUAL(t->allow_peers[2].prefix, 32);
+	CU_ASSERT_EQUAL(t->allow_peers[2].addr.ipv4, v4("192.0.2.7"));
+	CU_ASSERT_EQUAL_FATAL(t->deny_peer_count, 1);
+	CU_ASSERT_EQUAL(t->deny_peers[0].addr.ipv4, v4("203.0.113.0"));
+	CU_ASSERT_EQUAL(t->deny_peers[0].prefix, 24);
 	CU_ASSERT_EQUAL(t->channel_max, 0x7FFF);
 
 	CU_ASSERT_EQUAL_FATAL(c.user_count, 3);
@@ -488,6 +489,46 @@ test_eal_errors(void)
 	EXPECT_ONE(BASE "[log]\nlevel = verbose\n", 7, "log.level", "unknown level");
 }
 
+/*
+ * allow-peer / deny-peer: 64 rules in all, on one line or one per line
+ * (rte_cfgfile keeps the '-' in the key), mixed; rule 65 is an error.
+ */
+static void
+peer_rule_limits(void)
+{
+	static char text[8192];
+	static struct conf c;
+	size_t n = 0;
+
+	/* 64 one per line. */
+	n = (size_t)snprintf(text, sizeof(text), BASE "[turn]\n");
+	for (int i = 0; i < CONF_MAX_PEER_RULES; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "deny-peer = 1.%d.0.0/16\n", i);
+	expect_ok(text, &c);
+	CU_ASSERT_EQUAL(c.turn.deny_peer_count, CONF_MAX_PEER_RULES);
+	CU_ASSERT_EQUAL(c.turn.deny_peers[63].addr.ipv4, v4("1.63.0.0"));
+	/* One more line. */
+	snprintf(text + n, sizeof(text) - n, "deny-peer = 2.0.0.0/8\n");
+	EXPECT_ONE(text, 7 + CONF_MAX_PEER_RULES, "turn.deny-peer", "repeated too often (at most 64");
+
+	/* Three lines of 20, then 4 on a fourth: 64; a fifth on that line is one too many. */
+	n = (size_t)snprintf(text, sizeof(text), BASE "[turn]\n");
+	for (int i = 0; i < 60; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s1.%d.0.0/16%s",
+				      i % 20 == 0 ? "allow-peer = " : "", i, i % 20 == 19 ? "\n" : ",");
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "allow-peer = 2.0.0.0/8, 3.0.0.0/8, "
+			      "4.0.0.0/8, 2001:db8::/32\n");
+	expect_ok(text, &c);
+	CU_ASSERT_EQUAL(c.turn.allow_peer_count, CONF_MAX_PEER_RULES);
+	CU_ASSERT_EQUAL(c.turn.allow_peers[59].addr.ipv4, v4("1.59.0.0"));
+	CU_ASSERT_EQUAL(c.turn.allow_peers[63].family, AF_INET6);
+	snprintf(text + n - 1, sizeof(text) - n + 1, ", 5.0.0.0/8\n");
+	EXPECT_ONE(text, 10, "turn.allow-peer", "at most 64 over all allow-peer");
+	/* An empty line adds nothing and removes nothing. */
+	expect_ok(BASE "[turn]\nallow-peer = 198.18.0.0/15\nallow-peer =\n", &c);
+	CU_ASSERT_EQUAL(c.turn.allow_peer_count, 1);
+}
+
 /* Repeatable keys stop at their limit. */
 static void
 test_too_many_repeats(void)
@@ -507,10 +548,7 @@ test_too_many_repeats(void)
 		   "secret = 4\nsecret = 5\n", 13, "rest.secret", "at most 4 times");
 	EXPECT_ONE(BASE "[turn]\nrelay_ipv4 = 198.18.0.1,198.18.0.1\n", 7, "turn.relay_ipv4",
 		   "twice");
-	EXPECT_ONE(BASE "[turn]\nallowed_peers = 1.0.0.0/8,2.0.0.0/8,3.0.0.0/8,4.0.0.0/8,"
-		   "5.0.0.0/8,6.0.0.0/8,7.0.0.0/8,8.0.0.0/8,9.0.0.0/8,10.0.0.0/8,11.0.0.0/8,"
-		   "12.0.0.0/8,13.0.0.0/8,14.0.0.0/8,15.0.0.0/8,16.0.0.0/8,17.0.0.0/8\n",
-		   7, "turn.allowed_peers", "at most 16");
+	peer_rule_limits();
 }
 
 /* Addresses */
@@ -551,12 +589,19 @@ test_address_errors(void)
 	EXPECT_ONE(PORT("ipv6 = 2001:db8:18::1/64\nmtu = 1000\n"), 6, "port a.mtu",
 		   "too small for IPv6");
 	/* Peer rules */
-	EXPECT_ONE(BASE "[turn]\nallowed_peers = 198.18.0.1/15\n", 7, "turn.allowed_peers",
+	EXPECT_ONE(BASE "[turn]\nallow-peer = 198.18.0.1/15\n", 7, "turn.allow-peer",
 		   "host bits set (got '198.18.0.1/15', expected 198.18.0.0/15)");
-	EXPECT_ONE(BASE "[turn]\ndenied_peers = 2001:db8::1/32\n", 7, "turn.denied_peers",
+	EXPECT_ONE(BASE "[turn]\ndeny-peer = 2001:db8::1/32\n", 7, "turn.deny-peer",
 		   "expected 2001:db8::/32");
-	EXPECT_ONE(BASE "[turn]\ndenied_peers = 203.0.113.0/24, nonsense\n", 7,
-		   "turn.denied_peers", "bad IPv4 address (got 'nonsense'");
+	EXPECT_ONE(BASE "[turn]\ndeny-peer = 203.0.113.0/24, nonsense\n", 7,
+		   "turn.deny-peer", "bad IPv4 address (got 'nonsense'");
+	/* The names before the hardening issue say what to write instead. */
+	EXPECT_ONE(BASE "[turn]\nallowed_peers = 198.18.0.0/15\n", 7, "turn.allowed_peers",
+		   "renamed: write allow-peer");
+	EXPECT_ONE(BASE "[turn]\ndenied_peers = 203.0.113.0/24\n", 7, "turn.denied_peers",
+		   "renamed: write deny-peer");
+	EXPECT_ONE(BASE "[turn]\nallow_peer = 198.18.0.0/15\n", 7, "turn.allow_peer",
+		   "unknown key");
 #undef PORT
 }
 

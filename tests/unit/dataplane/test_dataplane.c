@@ -1266,6 +1266,14 @@ world_create(void)
 	cidr(&srv->policy.allowed[srv->policy.allowed_count++], "2001:db8::", 32);
 	cidr(&srv->policy.own[srv->policy.own_count++], SRV4, 32);
 	cidr(&srv->policy.own[srv->policy.own_count++], RELAY4, 32);
+	{
+		char err[256];
+
+		if (turn_policy_build(&srv->policy, SOCKET_ID_ANY, err, sizeof(err)) != 0) {
+			fprintf(stderr, "turn_policy_build: %s\n", err);
+			return -1;
+		}
+	}
 
 	T.ctl = rte_zmalloc("dp_control", sizeof(*T.ctl), RTE_CACHE_LINE_SIZE);
 	T.lc = rte_zmalloc("dp_lcore", sizeof(*T.lc), RTE_CACHE_LINE_SIZE);

@@ -8,6 +8,8 @@
 
 #include <CUnit/Basic.h>
 
+#include <rte_memory.h>
+
 #include "turn_fixture.h"
 
 #define ALICE_IP "203.0.113.7"
@@ -166,6 +168,60 @@ test_send_without_permission(void)
 	fx_snap(&snap);
 	CU_ASSERT_EQUAL(worker_stun(buf, len, &c, &rel), TURN_VERDICT_DROP);
 	CU_ASSERT(FX_MOVED(&snap, METRICS_DROP_RELAY_NO_PERMISSION));
+}
+
+/*
+ * A permission granted under one policy, then a stricter one (a reload):
+ * Send looks the peer up again and drops it, counted as drop_relay_policy.
+ * Hairpins stay allowed, since their data never leaves the relay.
+ */
+static void
+test_send_refused_by_policy(void)
+{
+	struct fx_client a, b;
+	struct stun_addr peer;
+	struct turn_relay rel;
+	struct metrics_lcore snap;
+	struct turn_policy strict = *fx_policy();
+	char err[256];
+	uint8_t buf[256];
+	size_t len;
+
+	allocated(&a, 40000, 0);
+	fx_client(&b, "198.51.99.1", 50000, "carol", "carol-pw");
+	CU_ASSERT_FATAL(fx_allocate(&b, 0));
+	fx_addr(&peer, PEER_IP, 6000);
+	permit(&a, &peer);
+	permit(&a, &b.relayed);
+	permit(&b, &a.relayed);
+
+	/* The same lists plus two deny-peer rules; EAL memory holds one policy at a time. */
+	strict.lpm4 = NULL;
+	strict.lpm6 = NULL;
+	fx_cidr(&strict.denied[strict.denied_count++], "198.18.5.0", 24);
+	fx_cidr(&strict.denied[strict.denied_count++], FX_RELAY_V4, 32);
+	fx_policy_release();
+	memset(&W.srv.policy, 0, sizeof(W.srv.policy));
+	CU_ASSERT_EQUAL_FATAL(turn_policy_build(&strict, SOCKET_ID_ANY, err, sizeof(err)), 0);
+	W.srv.policy = strict;
+
+	len = fx_send_indication(buf, sizeof(buf), &peer, payload, 5);
+	fx_snap(&snap);
+	CU_ASSERT_EQUAL(worker_stun(buf, len, &a, &rel), TURN_VERDICT_DROP);
+	CU_ASSERT(FX_MOVED(&snap, METRICS_DROP_RELAY_POLICY));
+
+	len = fx_send_indication(buf, sizeof(buf), &b.relayed, payload, 5);
+	fx_snap(&snap);
+	CU_ASSERT_EQUAL(worker_stun(buf, len, &a, &rel), TURN_VERDICT_RELAY);
+	CU_ASSERT(FX_MOVED(&snap, METRICS_RELAY_HAIRPIN, METRICS_RELAY_TO_CLIENT_DATA));
+
+	turn_policy_free(&strict);
+	W.srv.policy = *fx_policy();
+	/* Back under the old policy, the permission is good again. */
+	len = fx_send_indication(buf, sizeof(buf), &peer, payload, 5);
+	fx_snap(&snap);
+	CU_ASSERT_EQUAL(worker_stun(buf, len, &a, &rel), TURN_VERDICT_RELAY);
+	CU_ASSERT(FX_MOVED(&snap, METRICS_RELAY_TO_PEER));
 }
 
 static void
@@ -490,6 +546,7 @@ main(int argc, char **argv)
 		{ "Send on an IPv6 allocation", test_send_ipv6 },
 		{ "Send without permission", test_send_without_permission },
 		{ "Send without allocation", test_send_without_allocation },
+		{ "Send to a peer the policy now refuses", test_send_refused_by_policy },
 		{ "Send without DATA, peer, or of the wrong family", test_send_invalid },
 		{ "ChannelData bound, unbound, no allocation, no permission", test_channel_data },
 		{ "peer data as Data indication and ChannelData", test_peer_data },

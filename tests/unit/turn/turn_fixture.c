@@ -49,8 +49,8 @@ fx_addr(struct stun_addr *a, const char *ip, uint16_t port)
 	}
 }
 
-static void
-cidr(struct turn_cidr *c, const char *ip, uint8_t prefix)
+void
+fx_cidr(struct turn_cidr *c, const char *ip, uint8_t prefix)
 {
 	struct stun_addr a;
 
@@ -71,6 +71,39 @@ relay_addr(struct table_relay_addr *r, const char *ip, uint16_t port_index)
 	r->family = a.family;
 	memcpy(r->addr, a.addr, sizeof(r->addr));
 	r->port_index = port_index;
+}
+
+/*
+ * The test relay's peer policy, as dturn.conf's demo would give it: the test
+ * peers' ranges opened, our listening and relayed IPv4 addresses as our own.
+ * Built once (130 MB of LPM tables) and shared, read-only, by every test.
+ */
+static struct turn_policy fx_shared_policy;
+
+const struct turn_policy *
+fx_policy(void)
+{
+	struct turn_policy *p = &fx_shared_policy;
+	char err[256];
+
+	if (p->lpm4 != NULL)
+		return p;
+	memset(p, 0, sizeof(*p));
+	fx_cidr(&p->allowed[p->allowed_count++], "198.18.0.0", 15);
+	fx_cidr(&p->allowed[p->allowed_count++], "2001:db8::", 32);
+	fx_cidr(&p->own[p->own_count++], FX_LISTEN_V4, 32);
+	fx_cidr(&p->own[p->own_count++], FX_RELAY_V4, 32);
+	if (turn_policy_build(p, SOCKET_ID_ANY, err, sizeof(err)) != 0) {
+		fprintf(stderr, "turn_policy_build: %s\n", err);
+		CU_FAIL_FATAL("cannot build the test peer policy");
+	}
+	return p;
+}
+
+void
+fx_policy_release(void)
+{
+	turn_policy_free(&fx_shared_policy);
 }
 
 void
@@ -123,10 +156,7 @@ fx_setup(void)
 	W.srv.table = W.table;
 	W.srv.lifetime_max_s = FX_LIFETIME_MAX_S;
 	W.srv.allocations_per_user = 0;
-	cidr(&W.srv.policy.allowed[W.srv.policy.allowed_count++], "198.18.0.0", 15);
-	cidr(&W.srv.policy.allowed[W.srv.policy.allowed_count++], "2001:db8::", 32);
-	cidr(&W.srv.policy.own[W.srv.policy.own_count++], FX_LISTEN_V4, 32);
-	cidr(&W.srv.policy.own[W.srv.policy.own_count++], FX_RELAY_V4, 32);
+	W.srv.policy = *fx_policy();
 	CU_ASSERT_EQUAL_FATAL(turn_control_init(&W.ctl, &W.srv, FX_CAPACITY, SOCKET_ID_ANY), 0);
 }
 

@@ -48,6 +48,12 @@ extern struct fx_world W;
 /* EAL for this process; 0 or -1. */
 int fx_eal_init(const char *prog, const char *name);
 /* CUnit per-test setup and teardown: a fresh world each test. */
+/* A policy rule from text: "198.18.0.0", 15. */
+void fx_cidr(struct turn_cidr *c, const char *ip, uint8_t prefix);
+/* The shared built policy fx_setup copies into W.srv.policy (built on first use). */
+const struct turn_policy *fx_policy(void);
+/* Free its tables (EAL memory holds one policy at a time); fx_policy() builds it again. */
+void fx_policy_release(void);
 void fx_setup(void);
 void fx_teardown(void);
 
