@@ -29,6 +29,7 @@ struct dturn_app {
 	struct dp_control *control;  /* the main lcore's half of the data plane */
 	struct auth *auth;           /* NULL: Binding only */
 	struct table *table;
+	struct turn_penalty_box *box; /* sources refused for failing authentication */
 	volatile bool quit;
 };
 

@@ -203,6 +203,9 @@ dturn_turn_setup(struct dturn_app *app)
 	srv->lifetime_max_s = c->turn.lifetime_max;
 	srv->allocations_per_user = c->turn.allocations_per_user;
 	srv->channel_max = c->turn.channel_max;
+	srv->bandwidth_rate = c->turn.bandwidth_limit;
+	srv->bandwidth_burst = c->turn.bandwidth_burst != 0 ? c->turn.bandwidth_burst :
+			       c->turn.bandwidth_limit > 65536 ? c->turn.bandwidth_limit : 65536;
 	if (policy_from_conf(&srv->policy, c) != 0)
 		return -1;
 
@@ -220,6 +223,22 @@ dturn_turn_setup(struct dturn_app *app)
 	}
 	if (turn_control_init(&app->control->turn, srv, c->turn.max_allocations, socket) != 0)
 		return -1;
+	if (c->turn.auth_failure_rate > 0) {
+		struct turn_limits_params lp = {
+			.failures_per_s = c->turn.auth_failure_rate,
+			.failure_burst = c->turn.auth_failure_burst,
+			.block_s = c->turn.auth_block_time,
+		};
+
+		app->box = rte_zmalloc("dturn_penalty_box", sizeof(*app->box), RTE_CACHE_LINE_SIZE);
+		app->control->turn.failures = turn_failures_create(&lp, 65536, socket);
+		if (app->box == NULL || app->control->turn.failures == NULL) {
+			RTE_LOG(ERR, DTURN, "cannot set up the failed-authentication limiter\n");
+			return -1;
+		}
+		app->control->turn.box = app->box;
+		srv->box = app->box;
+	}
 	RTE_LOG(INFO, DTURN, "TURN: realm %s, %u users, %u REST secrets, %u allocations, "
 		"relayed ports %u-%u on %u addresses\n", c->turn.realm, c->user_count,
 		c->rest_secret_count, c->turn.max_allocations, c->turn.relay_port_min,
@@ -241,6 +260,8 @@ dturn_turn_teardown(struct dturn_app *app)
 	table_free(app->table);
 	app->table = NULL;
 	rte_free(app->auth);
+	rte_free(app->box);
+	app->box = NULL;
 	rte_free(app->control);
 	app->auth = NULL;
 	app->control = NULL;

@@ -525,6 +525,37 @@ conf_turn_channel_numbers(struct conf_key_ctx *k, char *v, char *msg, size_t len
 	return -1;
 }
 
+/* Hardening: failed authentications per source, and bandwidth per allocation. */
+static int
+conf_turn_auth_failure_rate(struct conf_key_ctx *k, char *v, char *msg, size_t len)
+{
+	return conf_uint_key(v, 0, 1000000, &k->conf->turn.auth_failure_rate, msg, len);
+}
+
+static int
+conf_turn_auth_failure_burst(struct conf_key_ctx *k, char *v, char *msg, size_t len)
+{
+	return conf_uint_key(v, 1, 1000000, &k->conf->turn.auth_failure_burst, msg, len);
+}
+
+static int
+conf_turn_auth_block_time(struct conf_key_ctx *k, char *v, char *msg, size_t len)
+{
+	return conf_uint_key(v, 1, 86400, &k->conf->turn.auth_block_time, msg, len);
+}
+
+static int
+conf_turn_bandwidth_limit(struct conf_key_ctx *k, char *v, char *msg, size_t len)
+{
+	return conf_uint_key(v, 0, 1250000000, &k->conf->turn.bandwidth_limit, msg, len);
+}
+
+static int
+conf_turn_bandwidth_burst(struct conf_key_ctx *k, char *v, char *msg, size_t len)
+{
+	return conf_uint_key(v, 0, 1250000000, &k->conf->turn.bandwidth_burst, msg, len);
+}
+
 /* [users]: the key is the user name. Secrets are never repeated in errors. */
 
 static int
@@ -656,6 +687,11 @@ static const struct conf_key_def conf_turn_keys[] = {
 	{ "allowed_peers", conf_turn_renamed_peers, 1 },
 	{ "denied_peers", conf_turn_renamed_peers, 1 },
 	{ "channel_numbers", conf_turn_channel_numbers, 1 },
+	{ "auth_failure_rate", conf_turn_auth_failure_rate, 1 },
+	{ "auth_failure_burst", conf_turn_auth_failure_burst, 1 },
+	{ "auth_block_time", conf_turn_auth_block_time, 1 },
+	{ "bandwidth_limit", conf_turn_bandwidth_limit, 1 },
+	{ "bandwidth_burst", conf_turn_bandwidth_burst, 1 },
 	{ NULL, NULL, 0 },
 };
 

@@ -40,6 +40,9 @@ conf_defaults(struct conf *c)
 	c->turn.allocations_per_user = 0;
 	c->turn.lifetime_max = 3600;
 	c->turn.nonce_lifetime = 600;
+	c->turn.auth_failure_rate = 5;
+	c->turn.auth_failure_burst = 20;
+	c->turn.auth_block_time = 60;
 	c->turn.channel_max = 0x4FFF;
 }
 

@@ -116,6 +116,11 @@ struct conf_turn {
 	unsigned int allow_peer_count;
 	struct conf_cidr deny_peers[CONF_MAX_PEER_RULES];    /* deny-peer, in file order */
 	unsigned int deny_peer_count;
+	uint32_t auth_failure_rate;       /* failed authentications per second per source; 0 = no limit */
+	uint32_t auth_failure_burst;      /* failures a source may have in a row */
+	uint32_t auth_block_time;         /* seconds a source is not answered once over the limit */
+	uint32_t bandwidth_limit;         /* bytes per second per allocation, both ways; 0 = none */
+	uint32_t bandwidth_burst;         /* bytes; 0 = one second's worth (at least 64 KiB) */
 	uint16_t channel_max;             /* highest channel number: 0x4FFF (RFC 8656) or 0x7FFF (RFC 5766) */
 };
 

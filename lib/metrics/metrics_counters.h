@@ -57,6 +57,9 @@
 	X(DROP_RELAY_SEND_INVALID, "drop_relay_send_invalid", "Send indication without a valid XOR-PEER-ADDRESS or DATA") \
 	X(DROP_RELAY_TOO_BIG,    "drop_relay_too_big",    "relayed data that would not fit a datagram") \
 	X(DROP_PEER_NO_ALLOCATION, "drop_peer_no_allocation", "peer datagram to a relayed port with no allocation") \
+	X(TURN_SOURCE_BLOCKED,   "turn_source_blocked",   "sources put in the penalty box for failing authentication too often") \
+	X(DROP_SOURCE_BLOCKED,   "drop_source_blocked",   "STUN messages from a source in the penalty box, not answered") \
+	X(DROP_RELAY_BANDWIDTH,  "drop_relay_bandwidth",  "relayed data over its allocation's bandwidth limit") \
 	X(DROP_CONTROL_FULL,     "drop_control_full",     "request dropped: the control lcore's queue was full") \
 	X(DROP_CONTROL_NO_TURN,  "drop_control_no_turn",  "TURN request while no realm/users are configured") \
 	X(DROP_ETH_SHORT,        "drop_eth_short",        "frame shorter than an Ethernet header") \

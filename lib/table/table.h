@@ -96,6 +96,11 @@ struct table_alloc_owner {
 struct table_alloc {
 	struct table_alloc_ids ids;
 	uint32_t seq;            /* odd while the writer changes what follows */
+	/*
+	 * The bandwidth bucket (lib/turn's turn_bandwidth_take): the one field
+	 * workers write, with compare-and-swap; 0 on creation means full.
+	 */
+	uint64_t bw_state;
 	uint64_t expires_ms;
 	uint8_t nperms;
 	uint8_t nchannels;

@@ -22,6 +22,7 @@
 #include "metrics.h"
 #include "stun.h"
 #include "table.h"
+#include "turn_limits.h"
 #include "turn_policy.h"
 
 #define TURN_SOFTWARE_MAX 128
@@ -44,6 +45,9 @@ struct turn_server {
 	uint16_t channel_max;             /* STUN_CHANNEL_MAX or STUN_CHANNEL_MAX_RFC5766 */
 	uint32_t lifetime_max_s;
 	uint32_t allocations_per_user;    /* 0: unlimited */
+	struct turn_penalty_box *box;     /* sources refused for failing auth; NULL: off */
+	uint32_t bandwidth_rate;          /* bytes/s per allocation, both ways; 0: off */
+	uint32_t bandwidth_burst;         /* bytes */
 };
 
 /* Where a datagram came from and arrived at. */
@@ -149,6 +153,8 @@ struct turn_reservation {
 struct turn_control {
 	const struct turn_server *srv;
 	struct turn_quota *quota;
+	struct turn_failures *failures;   /* NULL: no limit on failed authentications */
+	struct turn_penalty_box *box;     /* the same box srv points to, writable here */
 	uint64_t token_state;
 	unsigned int reservation_count;
 	struct turn_reservation reservations[TURN_RESERVATIONS_MAX];

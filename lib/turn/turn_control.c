@@ -22,6 +22,8 @@ turn_control_free(struct turn_control *ctl)
 {
 	turn_quota_free(ctl->quota);
 	ctl->quota = NULL;
+	turn_failures_free(ctl->failures);
+	ctl->failures = NULL;
 }
 
 struct sweep_ctx {
@@ -46,6 +48,7 @@ turn_control_sweep(struct turn_control *ctl, const struct turn_clock *clk, unsig
 	if (ctl->srv->table == NULL)
 		return 0;
 	turn_reservations_expire(ctl, clk->now_ms);
+	turn_failures_sweep(ctl->failures, clk->now_ms);
 	table_sweep(ctl->srv->table, clk->now_ms, budget, on_expire, &s);
 	return s.expired;
 }

@@ -27,10 +27,23 @@ relay_key(struct table_relay_key *k, const struct stun_addr *a)
 	memcpy(k->addr, a->addr, sizeof(k->addr));
 }
 
+/* The allocation's bandwidth bucket pays for rel->data_len bytes, or the data is dropped. */
+static bool
+within_bandwidth(const struct turn_server *srv, struct table_alloc *a, const struct turn_relay *rel,
+		 const struct turn_clock *clk, struct metrics_lcore *mx)
+{
+	if (srv->bandwidth_rate == 0 ||
+	    turn_bandwidth_take(&a->bw_state, srv->bandwidth_rate, srv->bandwidth_burst,
+				rel->data_len, clk->now_ms))
+		return true;
+	metrics_inc(mx, METRICS_DROP_RELAY_BANDWIDTH);
+	return false;
+}
+
 /* Towards the client of allocation a, from peer (§11.3 Data indication, §12.7 ChannelData). */
 static enum turn_verdict
-to_client(const struct table_alloc *a, const struct stun_addr *peer, const struct turn_clock *clk,
-	  struct turn_relay *rel, struct metrics_lcore *mx)
+to_client(const struct turn_server *srv, struct table_alloc *a, const struct stun_addr *peer,
+	  const struct turn_clock *clk, struct turn_relay *rel, struct metrics_lcore *mx)
 {
 	const struct table_5tuple *c = &a->ids.client;
 
@@ -38,6 +51,8 @@ to_client(const struct table_alloc *a, const struct stun_addr *peer, const struc
 		metrics_inc(mx, METRICS_DROP_RELAY_NO_PERMISSION);
 		return TURN_VERDICT_DROP;
 	}
+	if (!within_bandwidth(srv, a, rel, clk, mx))
+		return TURN_VERDICT_DROP;
 	rel->to_client = true;
 	rel->port_index = a->ids.client_port_index;
 	memset(&rel->src, 0, sizeof(rel->src));
@@ -64,7 +79,7 @@ to_client(const struct table_alloc *a, const struct stun_addr *peer, const struc
  * of the traffic, so they skip the lookup.
  */
 static enum turn_verdict
-from_client(const struct turn_server *srv, const struct table_alloc *a,
+from_client(const struct turn_server *srv, struct table_alloc *a,
 	    const struct stun_addr *peer, bool recheck, const struct turn_clock *clk,
 	    struct turn_relay *rel, struct metrics_lcore *mx)
 {
@@ -80,10 +95,12 @@ from_client(const struct turn_server *srv, const struct table_alloc *a,
 		metrics_inc(mx, METRICS_DROP_RELAY_POLICY);
 		return TURN_VERDICT_DROP;
 	}
+	if (!within_bandwidth(srv, a, rel, clk, mx))
+		return TURN_VERDICT_DROP;
 	if (relayed) {
 		struct table_relay_key k;
 		struct stun_addr from;
-		const struct table_alloc *target;
+		struct table_alloc *target;
 
 		relay_key(&k, peer);
 		target = table_lookup_relay(srv->table, &k);
@@ -94,7 +111,7 @@ from_client(const struct turn_server *srv, const struct table_alloc *a,
 		/* To the target, the data comes from the sender's relayed address. */
 		relay_addr(a, &from);
 
-		enum turn_verdict v = to_client(target, &from, clk, rel, mx);
+		enum turn_verdict v = to_client(srv, target, &from, clk, rel, mx);
 
 		if (v == TURN_VERDICT_RELAY)
 			metrics_inc(mx, METRICS_RELAY_HAIRPIN);
@@ -109,12 +126,12 @@ from_client(const struct turn_server *srv, const struct table_alloc *a,
 	return TURN_VERDICT_RELAY;
 }
 
-static const struct table_alloc *
+static struct table_alloc *
 client_allocation(const struct turn_server *srv, const struct turn_endpoints *ep,
 		  const struct turn_clock *clk, struct metrics_lcore *mx)
 {
 	struct table_5tuple k;
-	const struct table_alloc *a;
+	struct table_alloc *a;
 
 	if (srv->table == NULL) {
 		metrics_inc(mx, METRICS_DROP_RELAY_NO_ALLOCATION);
@@ -137,7 +154,7 @@ turn_handle_send(const struct turn_server *srv, const struct stun_msg *msg,
 {
 	struct stun_addr peer;
 	struct stun_bytes data;
-	const struct table_alloc *a;
+	struct table_alloc *a;
 
 	if (stun_get_xor_peer_address(msg, 0, &peer) != STUN_OK ||
 	    stun_get_data(msg, &data) != STUN_OK) {
@@ -164,7 +181,7 @@ turn_handle_channel_data(const struct turn_server *srv, const uint8_t *dgram, si
 	struct stun_channel_data cd;
 	struct stun_addr peer;
 	enum stun_result res = stun_channel_decode_max(dgram, len, srv->channel_max, &cd);
-	const struct table_alloc *a;
+	struct table_alloc *a;
 
 	if (res != STUN_OK) {
 		metrics_inc(mx, METRICS_DROP_STUN_DECODE);
@@ -190,7 +207,7 @@ turn_handle_peer_data(const struct turn_server *srv, const struct stun_addr *pee
 		      struct turn_relay *rel, struct metrics_lcore *mx)
 {
 	struct table_relay_key k;
-	const struct table_alloc *a;
+	struct table_alloc *a;
 
 	if (srv->table == NULL) {
 		metrics_inc(mx, METRICS_DROP_PEER_NO_ALLOCATION);
@@ -204,7 +221,7 @@ turn_handle_peer_data(const struct turn_server *srv, const struct stun_addr *pee
 	}
 	rel->data_offset = 0;
 	rel->data_len = data_len;
-	return to_client(a, peer, clk, rel, mx);
+	return to_client(srv, a, peer, clk, rel, mx);
 }
 
 /* §11.4: header of a Data indication; the DATA value follows it directly. */

@@ -16,6 +16,14 @@ turn_client_key(struct table_5tuple *k, const struct turn_endpoints *ep)
 	memcpy(k->server_addr, ep->local.addr, sizeof(k->server_addr));
 }
 
+/* A request that came with credentials and failed: it drains its source's bucket. */
+void
+turn_count_failure(struct turn_req *r)
+{
+	if (turn_failure_record(r->ctl->failures, r->ctl->box, &r->ep->client, r->clk->now_ms))
+		metrics_inc(r->mx, METRICS_TURN_SOURCE_BLOCKED);
+}
+
 bool
 turn_authenticate(struct turn_req *r, size_t *reply_len)
 {
@@ -35,6 +43,7 @@ turn_authenticate(struct turn_req *r, size_t *reply_len)
 		return false;
 	case AUTH_STALE_NONCE:
 		*reply_len = turn_reply_error(r, 438);
+		turn_count_failure(r);
 		return false;
 	case AUTH_WRONG_REALM:
 	case AUTH_BAD_NONCE:
@@ -43,6 +52,7 @@ turn_authenticate(struct turn_req *r, size_t *reply_len)
 	case AUTH_BAD_INTEGRITY:
 	default:
 		*reply_len = turn_reply_error(r, 401);
+		turn_count_failure(r);
 		return false;
 	}
 }
@@ -63,6 +73,7 @@ turn_find_allocation(struct turn_req *r, size_t *reply_len)
 	if (a->owner.username_len != r->id.username_len ||
 	    memcmp(a->owner.username, r->id.username, r->id.username_len) != 0) {
 		*reply_len = turn_reply_error(r, 441);
+		turn_count_failure(r);
 		return NULL;
 	}
 	return a;

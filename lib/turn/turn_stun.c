@@ -35,9 +35,15 @@ turn_handle_stun(const struct turn_server *srv, const uint8_t *dgram, size_t len
 		 size_t cap, size_t *reply_len, struct turn_relay *rel, struct metrics_lcore *mx)
 {
 	struct stun_msg msg;
-	enum stun_result r = stun_decode(dgram, len, &msg);
+	enum stun_result r;
 
 	*reply_len = 0;
+	/* Before any decoding: a source that kept failing authentication gets nothing. */
+	if (srv->box != NULL && turn_source_blocked(srv->box, &ep->client, clk->now_ms)) {
+		metrics_inc(mx, METRICS_DROP_SOURCE_BLOCKED);
+		return TURN_VERDICT_DROP;
+	}
+	r = stun_decode(dgram, len, &msg);
 	/* RFC 8489 §12: without the cookie it may still be an RFC 3489 Binding request. */
 	if (r == STUN_BAD_COOKIE) {
 		enum stun_result rc = stun_decode_classic(dgram, len, &msg);
