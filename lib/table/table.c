@@ -127,6 +127,14 @@ table_create(const struct table_params *p)
 		t->free_stack[i] = p->capacity - 1 - i;
 	t->nfree = p->capacity;
 
+	for (unsigned int r = 0; r < t->params.relay_addr_count; r++) {
+		const struct table_relay_addr *ra = &t->params.relay_addrs[r];
+
+		if (ra->family == STUN_FAMILY_IPV4)
+			memcpy(&t->relay_v4[t->relay_v4_count++], ra->addr, 4);
+		else
+			memcpy(t->relay_v6[t->relay_v6_count++], ra->addr, 16);
+	}
 	if (table_pool_init(t) != 0)
 		goto fail;
 
@@ -259,15 +267,25 @@ table_lookup_relay_bulk(const struct table *t, const struct table_relay_key **ke
 	lookup_bulk(t->by_relay, (const void **)keys, n, out);
 }
 
+/* Asked for every relayed packet (hairpin test, peer classification): integer compares. */
 bool
 table_is_relay_addr(const struct table *t, uint8_t family, const uint8_t *addr)
 {
-	unsigned int i;
+	if (family == STUN_FAMILY_IPV4) {
+		uint32_t a;
 
-	for (i = 0; i < t->params.relay_addr_count; i++) {
-		const struct table_relay_addr *r = &t->params.relay_addrs[i];
+		memcpy(&a, addr, 4);
+		for (unsigned int i = 0; i < t->relay_v4_count; i++)
+			if (t->relay_v4[i] == a)
+				return true;
+		return false;
+	}
+	for (unsigned int i = 0; i < t->relay_v6_count; i++) {
+		uint64_t x[2], y[2];
 
-		if (r->family == family && table_addr_eq(family, r->addr, addr))
+		memcpy(x, addr, 16);
+		memcpy(y, t->relay_v6[i], 16);
+		if (x[0] == y[0] && x[1] == y[1])
 			return true;
 	}
 	return false;

@@ -69,6 +69,11 @@ struct table {
 	uint32_t capacity;
 	uint32_t sweep_cursor;
 	struct table_pool pool[2];   /* [0] IPv4, [1] IPv6 */
+	/* The relayed addresses again, laid out for the per-packet "is it ours" test. */
+	unsigned int relay_v4_count;
+	uint32_t relay_v4[TABLE_MAX_RELAY_ADDRS];
+	unsigned int relay_v6_count;
+	uint8_t relay_v6[TABLE_MAX_RELAY_ADDRS][16];
 	uint64_t prng;
 };
 

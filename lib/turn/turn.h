@@ -110,6 +110,15 @@ enum turn_verdict turn_handle_channel_data(const struct turn_server *srv, const 
 					   struct metrics_lcore *mx);
 
 /*
+ * The same when the caller looked the allocation up already (bulk lookups of
+ * a burst): a is table_lookup_client's answer for the sender's 5-tuple.
+ */
+enum turn_verdict turn_handle_channel_data_found(const struct turn_server *srv,
+						 struct table_alloc *a, const uint8_t *dgram,
+						 size_t len, const struct turn_clock *clk,
+						 struct turn_relay *rel, struct metrics_lcore *mx);
+
+/*
  * RFC 8656 §11.3 / §12.7: a datagram from a peer to a relayed address. dst
  * is the relayed address and port it reached.
  */
@@ -117,6 +126,12 @@ enum turn_verdict turn_handle_peer_data(const struct turn_server *srv,
 					const struct stun_addr *peer, const struct stun_addr *dst,
 					uint32_t data_len, const struct turn_clock *clk,
 					struct turn_relay *rel, struct metrics_lcore *mx);
+
+/* The same with table_lookup_relay's answer for dst already at hand. */
+enum turn_verdict turn_handle_peer_data_found(const struct turn_server *srv, struct table_alloc *a,
+					      const struct stun_addr *peer, uint32_t data_len,
+					      const struct turn_clock *clk, struct turn_relay *rel,
+					      struct metrics_lcore *mx);
 
 /*
  * RFC 8656 §11.4: the Data indication header (20-byte STUN header,

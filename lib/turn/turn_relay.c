@@ -178,10 +178,24 @@ turn_handle_channel_data(const struct turn_server *srv, const uint8_t *dgram, si
 			 const struct turn_endpoints *ep, const struct turn_clock *clk,
 			 struct turn_relay *rel, struct metrics_lcore *mx)
 {
+	struct table_5tuple k;
+	struct table_alloc *a = NULL;
+
+	if (srv->table != NULL) {
+		turn_client_key(&k, ep);
+		a = table_lookup_client(srv->table, &k);
+	}
+	return turn_handle_channel_data_found(srv, a, dgram, len, clk, rel, mx);
+}
+
+enum turn_verdict
+turn_handle_channel_data_found(const struct turn_server *srv, struct table_alloc *a,
+			       const uint8_t *dgram, size_t len, const struct turn_clock *clk,
+			       struct turn_relay *rel, struct metrics_lcore *mx)
+{
 	struct stun_channel_data cd;
 	struct stun_addr peer;
 	enum stun_result res = stun_channel_decode_max(dgram, len, srv->channel_max, &cd);
-	struct table_alloc *a;
 
 	if (res != STUN_OK) {
 		metrics_inc(mx, METRICS_DROP_STUN_DECODE);
@@ -189,9 +203,10 @@ turn_handle_channel_data(const struct turn_server *srv, const uint8_t *dgram, si
 			mx->stun_decode[res]++;
 		return TURN_VERDICT_DROP;
 	}
-	a = client_allocation(srv, ep, clk, mx);
-	if (a == NULL)
+	if (a == NULL || !table_alloc_live(a, clk->now_ms)) {
+		metrics_inc(mx, METRICS_DROP_RELAY_NO_ALLOCATION);
 		return TURN_VERDICT_DROP;
+	}
 	if (!table_channel_peer(a, cd.channel, clk->now_ms, &peer)) {
 		metrics_inc(mx, METRICS_DROP_RELAY_NO_CHANNEL);
 		return TURN_VERDICT_DROP;
@@ -207,14 +222,21 @@ turn_handle_peer_data(const struct turn_server *srv, const struct stun_addr *pee
 		      struct turn_relay *rel, struct metrics_lcore *mx)
 {
 	struct table_relay_key k;
-	struct table_alloc *a;
+	struct table_alloc *a = NULL;
 
-	if (srv->table == NULL) {
-		metrics_inc(mx, METRICS_DROP_PEER_NO_ALLOCATION);
-		return TURN_VERDICT_DROP;
+	if (srv->table != NULL) {
+		relay_key(&k, dst);
+		a = table_lookup_relay(srv->table, &k);
 	}
-	relay_key(&k, dst);
-	a = table_lookup_relay(srv->table, &k);
+	return turn_handle_peer_data_found(srv, a, peer, data_len, clk, rel, mx);
+}
+
+enum turn_verdict
+turn_handle_peer_data_found(const struct turn_server *srv, struct table_alloc *a,
+			    const struct stun_addr *peer, uint32_t data_len,
+			    const struct turn_clock *clk, struct turn_relay *rel,
+			    struct metrics_lcore *mx)
+{
 	if (a == NULL || !table_alloc_live(a, clk->now_ms)) {
 		metrics_inc(mx, METRICS_DROP_PEER_NO_ALLOCATION);
 		return TURN_VERDICT_DROP;
