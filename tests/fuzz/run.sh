@@ -1,16 +1,28 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-3-Clause
-# Build the lib/stun libFuzzer harnesses with clang and run them.
+# Build the libFuzzer harnesses with clang and run them.
 #
-#   tests/fuzz/run.sh [stun_decode|stun_integrity|all]     (default: all)
-#   FUZZ_SECONDS=600 tests/fuzz/run.sh stun_decode
+#   tests/fuzz/run.sh [HARNESS...|all]     (default: all)
+#   FUZZ_SECONDS=600 tests/fuzz/run.sh stun_decode frame
+#   FUZZ_NO_BUILD=1 ...     run the executables already in build-fuzz/
 #
-# The main build uses gcc, so the harness and the lib/stun sources are
-# compiled here directly with clang (-fsanitize=fuzzer,address,undefined)
-# into build-fuzz/. Seeds come from tests/fuzz/corpus/ (the STUN test vectors,
-# uclient messages and ChannelData; regenerated from tests/vectors/
-# stun-vectors.hex if missing); what the fuzzer finds goes to
-# build-fuzz/corpus/<harness>/, crashes to build-fuzz/artifacts/.
+# Harnesses (tests/fuzz/fuzz_<name>.c; docs/fuzzing.md says what each checks):
+#   stun_decode stun_integrity   lib/stun alone
+#   channel                      stun_channel_decode_max + turn_handle_channel_data
+#                                over a real table (EAL, --no-huge)
+#   frame                        net_input on a fake port, then the STUN/ChannelData/
+#                                peer-data handlers and net_udp_reply (EAL, --no-huge)
+#   conf                         conf_load on the input as a config file
+#
+# The main build uses gcc, so each harness is compiled here directly with clang
+# (-fsanitize=fuzzer,address,undefined) together with the lib/ sources it
+# exercises (so the fuzzer sees their coverage), against the system DPDK
+# (pkg-config libdpdk) where needed, into build-fuzz/. Nothing else has to be
+# built first: it works from a clean clone. Seeds come from
+# tests/fuzz/corpus/ (stun_* harnesses: the top level; the others:
+# corpus/<name>/, made by tests/fuzz/make_seeds.py if missing); what the fuzzer
+# finds goes to build-fuzz/corpus/<name>/, crashes to build-fuzz/artifacts/.
+# Each run ends with "fuzz <name>: N execs, 0 crashes".
 # Exit status: 0 no crash, 1 a crash or a failed property, 2 build failure.
 set -u
 
@@ -19,7 +31,7 @@ out=$root/build-fuzz
 seeds=$root/tests/fuzz/corpus
 secs=${FUZZ_SECONDS:-60}
 cc=${FUZZ_CC:-clang}
-which=${1:-all}
+ALL="stun_decode stun_integrity channel frame conf"
 
 mkdir -p "$out/artifacts" || exit 2
 
@@ -35,18 +47,48 @@ make_seeds() {
 		f=$seeds/channeldata-$(printf '%s' "$cd" | cut -c1-8).bin
 		[ -f "$f" ] || printf '%s' "$cd" | xxd -r -p >"$f"
 	done
+	for h in channel frame conf; do
+		if ! ls "$seeds/$h"/* >/dev/null 2>&1; then
+			python3 "$root/tests/fuzz/make_seeds.py" "$seeds" || exit 2
+			break
+		fi
+	done
+}
+
+srcs() { # lib/<dir> ... -> its .c files
+	for d in "$@"; do
+		ls "$root/lib/$d"/*.c
+	done
 }
 
 build() {
+	[ -z "${FUZZ_NO_BUILD:-}" ] || return 0
 	name=$1
+	flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -std=gnu11 -D_GNU_SOURCE"
 	echo "fuzz: building $out/fuzz_$name"
-	"$cc" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-std=gnu11 -D_GNU_SOURCE -I"$root/lib/stun" -I"$root/tests/fuzz" \
-		"$root/tests/fuzz/fuzz_$name.c" \
-		"$root/lib/stun/stun_decode.c" "$root/lib/stun/stun_attr.c" \
-		"$root/lib/stun/stun_channel.c" "$root/lib/stun/stun_integrity.c" \
-		"$root/lib/stun/stun_encode.c" "$root/lib/stun/stun_names.c" \
-		-lcrypto -lz -o "$out/fuzz_$name" || exit 2
+	case $name in
+	stun_decode | stun_integrity)
+		# shellcheck disable=SC2086
+		"$cc" $flags -I"$root/lib/stun" -I"$root/tests/fuzz" \
+			"$root/tests/fuzz/fuzz_$name.c" $(srcs stun) \
+			-lcrypto -lz -o "$out/fuzz_$name" || exit 2
+		;;
+	channel | frame)
+		inc=""
+		for d in stun auth table turn metrics net; do inc="$inc -I$root/lib/$d"; done
+		# shellcheck disable=SC2086
+		"$cc" $flags -DALLOW_EXPERIMENTAL_API -Wno-unused-parameter $inc -I"$root/tests/fuzz" \
+			$(pkg-config --cflags libdpdk) \
+			"$root/tests/fuzz/fuzz_$name.c" $(srcs stun auth table turn metrics net) \
+			$(pkg-config --libs libdpdk) -lcrypto -lz -o "$out/fuzz_$name" || exit 2
+		;;
+	conf)
+		# shellcheck disable=SC2086
+		"$cc" $flags -I"$root/lib/conf" $(pkg-config --cflags libdpdk) \
+			"$root/tests/fuzz/fuzz_$name.c" $(srcs conf) \
+			$(pkg-config --libs libdpdk) -o "$out/fuzz_$name" || exit 2
+		;;
+	esac
 }
 
 # Run one harness; prints the figures and returns non-zero on a crash.
@@ -54,11 +96,20 @@ run() {
 	name=$1
 	log=$out/fuzz_$name.log
 	mkdir -p "$out/corpus/$name"
+	case $name in
+	stun_*) s=$seeds; extra="" ;;
+	*) s=$seeds/$name; extra="-max_len=2048" ;;
+	esac
 	echo "fuzz: running fuzz_$name for $secs s (log: $log)"
-	"$out/fuzz_$name" -max_total_time="$secs" -print_final_stats=1 -timeout=10 \
+	# shellcheck disable=SC2086
+	"$out/fuzz_$name" -max_total_time="$secs" -print_final_stats=1 -timeout=10 $extra \
 		-artifact_prefix="$out/artifacts/${name}-" \
-		"$out/corpus/$name" "$seeds" >"$log" 2>&1
+		"$out/corpus/$name" "$s" >"$log" 2>&1
 	rc=$?
+	# EAL runtime dirs of finished harness processes (--file-prefix=dturn-fuzz-<pid>).
+	for d in /var/run/dpdk/dturn-fuzz-*; do
+		[ -d "$d" ] && [ ! -d "/proc/${d##*-}" ] && rm -rf "$d"
+	done
 	grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|^stat::|^SUMMARY|^==[0-9]+==ERROR|property failed|runtime error' \
 		"$log"
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
@@ -71,16 +122,16 @@ run() {
 	return "$rc"
 }
 
+which=$*
+[ -n "$which" ] && [ "$which" != all ] || which=$ALL
+for n in $which; do
+	case " $ALL " in
+	*" $n "*) ;;
+	*) echo "usage: $0 [all | $ALL]" >&2; exit 2 ;;
+	esac
+done
 make_seeds
+for n in $which; do build "$n"; done
 status=0
-case $which in
-stun_decode | stun_integrity) build "$which"; run "$which" || status=1 ;;
-all)
-	build stun_decode
-	build stun_integrity
-	run stun_decode || status=1
-	run stun_integrity || status=1
-	;;
-*) echo "usage: $0 [stun_decode|stun_integrity|all]" >&2; exit 2 ;;
-esac
+for n in $which; do run "$n" || status=1; done
 exit "$status"

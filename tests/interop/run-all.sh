@@ -4,7 +4,7 @@
 #   tests/interop/run-all.sh [--config FILE] [CASE...]
 #
 # Brings the topology and dturn up with 'scripts/run.sh --serve 600', runs each case
-# (tests/interop/*.sh; udp-csum-errors.sh last of those) under a time bound, then stops
+# (tests/interop/*.sh; flood.sh, then udp-csum-errors.sh last of those) under a time bound, then stops
 # that dturn and runs the cases that start their own (turn-two-workers.sh), stops dturn
 # and removes the topology with 'scripts/run.sh --stop' (also on failure or interrupt),
 # and ends with the line "interop: N passed, N failed". Exit 0 only if nothing failed.
@@ -15,7 +15,8 @@ ROOT=$(cd "$HERE/../.." && pwd)
 SERVE_SECONDS=${DTURN_INTEROP_SECONDS:-600}
 CASE_SECONDS=120
 FIRST=(ping ping6 stunclient-v4 stunclient-v6 stun-client tshark-binding)
-LAST=(udp-csum-errors)
+# flood: after the uclient cases (it needs the topology to itself), before the checksum audit.
+LAST=(flood udp-csum-errors)
 # Cases that start (and stop) their own dturn: run after the shared instance is stopped.
 OWN=(turn-two-workers)
 
