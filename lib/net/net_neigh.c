@@ -114,9 +114,20 @@ net_neigh_lookup(struct net_neigh_table *t, const uint8_t key[16])
 	return NULL;
 }
 
+static inline bool
+key16_eq(const uint8_t *a, const uint8_t *b)
+{
+	uint64_t x[2], y[2];
+
+	memcpy(x, a, 16);
+	memcpy(y, b, 16);
+	return x[0] == y[0] && x[1] == y[1];
+}
+
 struct net_neigh_entry *
 net_neigh_get(struct net_neigh_table *t, const uint8_t key[16])
 {
+	/* Asked for every relayed datagram: two word compares, not a libc call. */
 	uint32_t i = neigh_hash(t, key), n;
 
 	for (n = 0; n < NEIGH_MAX_PROBE && n <= t->mask; n++, i++) {
@@ -144,7 +155,7 @@ net_neigh_get(struct net_neigh_table *t, const uint8_t key[16])
 			rte_pause();
 			st = __atomic_load_n(&e->state, __ATOMIC_ACQUIRE);
 		}
-		if (memcmp(e->key, key, 16) == 0)
+		if (key16_eq(e->key, key))
 			return e;
 	}
 	__atomic_fetch_add(&t->full, 1, __ATOMIC_RELAXED);

@@ -38,7 +38,11 @@
 /* RFC 8656 §12: an expired channel's number and peer stay reserved this long. */
 #define TABLE_CHANNEL_COOLDOWN_MS (300u * 1000u)
 
-/* Keys are fully zeroed before filling so padding never differs. */
+/*
+ * Keys are fully zeroed before filling so padding never differs. Their sizes
+ * (48 and 32 bytes) are ones rte_hash compares with vector code; other sizes
+ * fall back to memcmp on every probe.
+ */
 struct table_5tuple {
 	uint8_t family; /* STUN_FAMILY_IPV4 / STUN_FAMILY_IPV6 */
 	uint8_t proto;  /* 17: UDP (TCP and TLS come later) */
@@ -47,6 +51,7 @@ struct table_5tuple {
 	uint16_t pad;
 	uint8_t client_addr[16];
 	uint8_t server_addr[16];
+	uint8_t pad2[8];
 };
 
 struct table_relay_key {
@@ -54,7 +59,11 @@ struct table_relay_key {
 	uint8_t pad;
 	uint16_t port;
 	uint8_t addr[16];
+	uint8_t pad2[12];
 };
+
+_Static_assert(sizeof(struct table_5tuple) == 48, "rte_hash compares 48-byte keys fast");
+_Static_assert(sizeof(struct table_relay_key) == 32, "rte_hash compares 32-byte keys fast");
 
 struct table_perm {
 	uint8_t family;
