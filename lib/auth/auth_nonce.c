@@ -2,7 +2,8 @@
 /*
  * Stateless nonces (RFC 8489 §9.2.2) and the PASSWORD-ALGORITHMS we offer.
  *
- * A nonce is 57 printable characters:
+ * A nonce is 41 printable characters (it goes into every 401, so it is kept
+ * short: a 401 is what anyone can get back for a forged source address):
  *   "obMatJos2"   the nonce cookie (§9.2)
  *   "AAAB"        base64 of the 24-bit security feature set with "Password
  *                 algorithms" (bit 0) set. Verified erratum 6290 numbers the
@@ -10,8 +11,9 @@
  *                 (the published text's most-significant reading would give
  *                 "gAAA"). Only we read this value back, so either way our
  *                 own nonces check; clients only learn that we negotiate.
- *   12 hex        the issue time, 48 bits of Unix seconds, lowercase
- *   32 hex        the first 16 bytes of HMAC-SHA256(nonce_key, time (8 bytes,
+ *   8 hex         the issue time, the low 32 bits of Unix seconds, lowercase
+ *                 (ages are taken modulo 2^32, so the wrap in 2106 is harmless)
+ *   20 hex        the first 10 bytes of HMAC-SHA256(nonce_key, time (8 bytes,
  *                 big-endian) || family || address (4 or 16 bytes) || port
  *                 (2 bytes, big-endian)), lowercase
  * Nothing is stored: a nonce proves by itself that we issued it, when, and
@@ -25,8 +27,9 @@
 
 #define NONCE_PREFIX "obMatJos2AAAB"
 #define NONCE_PREFIX_LEN (sizeof(NONCE_PREFIX) - 1)
-#define NONCE_TIME_HEX 12
-#define NONCE_MAC_BYTES 16
+#define NONCE_TIME_HEX 8
+/* 80 bits: forging a nonce for a chosen address means guessing them. */
+#define NONCE_MAC_BYTES 10
 #define NONCE_LEN (NONCE_PREFIX_LEN + NONCE_TIME_HEX + 2 * NONCE_MAC_BYTES)
 #define NONCE_TIME_MASK ((UINT64_C(1) << (4 * NONCE_TIME_HEX)) - 1)
 /* A nonce issued this far in the future (a clock stepped back) is stale, not forged. */
@@ -120,9 +123,12 @@ auth_nonce_check(const struct auth *a, const struct stun_addr *client, uint64_t 
 	    CRYPTO_memcmp(mac, nonce + NONCE_PREFIX_LEN + NONCE_TIME_HEX, sizeof(mac)) != 0)
 		return AUTH_NONCE_INVALID;
 
-	uint64_t now = now_s & NONCE_TIME_MASK;
+	/* Ages modulo 2^32: a nonce from just before the wrap is still seconds old after it. */
+	uint32_t age = (uint32_t)((now_s & NONCE_TIME_MASK) - t);
 
-	if (t > now ? t - now > NONCE_FUTURE_SLACK_S : now - t > a->nonce_lifetime_s)
+	if (age > UINT32_MAX - NONCE_FUTURE_SLACK_S)
+		return AUTH_NONCE_OK; /* at most a few seconds ahead: a clock stepped back */
+	if (age > a->nonce_lifetime_s)
 		return AUTH_NONCE_STALE;
 	return AUTH_NONCE_OK;
 }

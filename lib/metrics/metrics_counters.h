@@ -60,6 +60,7 @@
 	X(TURN_SOURCE_BLOCKED,   "turn_source_blocked",   "sources put in the penalty box for failing authentication too often") \
 	X(DROP_SOURCE_BLOCKED,   "drop_source_blocked",   "STUN messages from a source in the penalty box, not answered") \
 	X(DROP_RELAY_BANDWIDTH,  "drop_relay_bandwidth",  "relayed data over its allocation's bandwidth limit") \
+	X(DROP_UNAUTH_NO_ALLOCATION, "drop_unauth_no_allocation", "Refresh/CreatePermission/ChannelBind without credentials or allocation, not answered") \
 	X(DROP_CONTROL_FULL,     "drop_control_full",     "request dropped: the control lcore's queue was full") \
 	X(DROP_CONTROL_NO_TURN,  "drop_control_no_turn",  "TURN request while no realm/users are configured") \
 	X(DROP_ETH_SHORT,        "drop_eth_short",        "frame shorter than an Ethernet header") \

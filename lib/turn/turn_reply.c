@@ -52,7 +52,12 @@ build_error(struct turn_req *r, uint16_t code)
 	struct stun_builder b;
 
 	stun_builder_init(&b, r->out, r->cap, r->msg->method, STUN_CLASS_ERROR, r->msg->tid);
-	stun_add_error_code(&b, code, stun_error_reason(code));
+	/*
+	 * Whoever forges a source address can have a 401 or 438 sent there, so
+	 * those carry no reason phrase (the code says it all) and, like every
+	 * answer before authentication, no SOFTWARE: the relay is a poor reflector.
+	 */
+	stun_add_error_code(&b, code, code == 401 || code == 438 ? "" : stun_error_reason(code));
 	if (code == 401 || code == 438)
 		add_challenge(r, &b);
 	if (code == 420)
@@ -85,7 +90,8 @@ turn_reply_begin_success(struct turn_req *r, struct stun_builder *b)
 size_t
 turn_reply_finish(struct turn_req *r, struct stun_builder *b)
 {
-	add_software(b, r->srv);
+	if (r->authenticated)
+		add_software(b, r->srv);
 	/* The key prepared while verifying the request, for the MAC the request used. */
 	if (r->authenticated)
 		stun_add_message_integrity_key(b, &r->id.hmac);

@@ -149,6 +149,21 @@ turn_handle_request(struct turn_control *ctl, const uint8_t *dgram, size_t len,
 	/* RFC 8489 §6.3.1.1 comes before authentication. */
 	if (msg.nunknown > 0)
 		return turn_reply_error(&r, 420);
+	/*
+	 * Refresh, CreatePermission and ChannelBind only mean something on an
+	 * allocation. Without one and without credentials the 401 would only
+	 * reflect traffic at a forged source (five times the request), and a real
+	 * client always allocates first: not answered, counted.
+	 */
+	if (msg.method != STUN_METHOD_ALLOCATE && msg.integrity < 0 && msg.integrity_sha256 < 0) {
+		struct table_5tuple k;
+
+		turn_client_key(&k, ep);
+		if (table_lookup_client(ctl->srv->table, &k) == NULL) {
+			metrics_inc(mx, METRICS_DROP_UNAUTH_NO_ALLOCATION);
+			return 0;
+		}
+	}
 	if (!turn_authenticate(&r, &reply))
 		return reply;
 

@@ -367,7 +367,7 @@ fx_challenge(const struct fx_resp *r)
 		fprintf(stderr, "REALM missing or wrong\n");
 		return false;
 	}
-	if (stun_get_nonce(&r->m, &nonce) != STUN_OK || nonce.len != 57 ||
+	if (stun_get_nonce(&r->m, &nonce) != STUN_OK || nonce.len != 41 ||
 	    memcmp(nonce.data, "obMatJos2AAAB", 13) != 0) {
 		fprintf(stderr, "NONCE missing or not ours\n");
 		return false;
