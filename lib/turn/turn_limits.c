@@ -8,19 +8,26 @@
 
 #include "turn_limits.h"
 
+/*
+ * A source is a transport address (IP and port), not an IP: TURN clients sit
+ * behind NATs that many users share (CGNAT, offices), and one client that
+ * keeps failing must not silence its neighbours. Each new port needs its own
+ * 401 round trip for a nonce bound to it, so guessing from many ports pays.
+ */
 static unsigned int
 slot_of(const struct stun_addr *a)
 {
-	uint32_t words[5] = { a->family };
+	uint32_t words[6] = { a->family, a->port };
 
-	memcpy(&words[1], a->addr, 16);
-	return rte_jhash_32b(words, 5, 0x7d0b) % TURN_PENALTY_SLOTS;
+	memcpy(&words[2], a->addr, 16);
+	return rte_jhash_32b(words, 6, 0x7d0b) % TURN_PENALTY_SLOTS;
 }
 
 static bool
-same_source(uint8_t family, const uint8_t *addr, const struct stun_addr *a)
+same_source(uint8_t family, const uint8_t *addr, uint16_t port, const struct stun_addr *a)
 {
-	return family == a->family && memcmp(addr, a->addr, a->family == STUN_FAMILY_IPV4 ? 4 : 16) == 0;
+	return family == a->family && port == a->port &&
+	       memcmp(addr, a->addr, a->family == STUN_FAMILY_IPV4 ? 4 : 16) == 0;
 }
 
 bool
@@ -36,7 +43,8 @@ turn_source_blocked(const struct turn_penalty_box *box, const struct stun_addr *
 	s = &box->slot[slot_of(src)];
 	do {
 		seq = __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE);
-		hit = (seq & 1) == 0 && s->until_ms > now_ms && same_source(s->family, s->addr, src);
+		hit = (seq & 1) == 0 && s->until_ms > now_ms &&
+		      same_source(s->family, s->addr, s->port, src);
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	} while (__atomic_load_n(&s->seq, __ATOMIC_RELAXED) != seq || (seq & 1) != 0);
 	return hit;
@@ -52,6 +60,7 @@ box_put(struct turn_penalty_box *box, const struct stun_addr *src, uint64_t unti
 	s->family = src->family;
 	memset(s->addr, 0, sizeof(s->addr));
 	memcpy(s->addr, src->addr, src->family == STUN_FAMILY_IPV4 ? 4 : 16);
+	s->port = src->port;
 	s->until_ms = until_ms;
 	__atomic_store_n(&s->seq, s->seq + 1, __ATOMIC_RELEASE);
 }
@@ -64,7 +73,8 @@ struct bucket {
 
 struct source_key {
 	uint8_t family;
-	uint8_t pad[3];
+	uint8_t pad;
+	uint16_t port;
 	uint8_t addr[16];
 };
 
@@ -121,6 +131,7 @@ key_of(struct source_key *k, const struct stun_addr *a)
 {
 	memset(k, 0, sizeof(*k));
 	k->family = a->family;
+	k->port = a->port;
 	memcpy(k->addr, a->addr, a->family == STUN_FAMILY_IPV4 ? 4 : 16);
 }
 

@@ -5,7 +5,7 @@
 /*
  * Rate limits that protect the relay (hardening issue, "Limits"):
  *
- * - Sources whose requests keep failing authentication (401 with
+ * - Sources (transport addresses: IP and port) whose requests keep failing authentication (401 with
  *   credentials, 438, 441) drain a per-source token bucket kept by the
  *   control lcore; an empty bucket puts the source in the penalty box,
  *   and the workers then stop answering its STUN requests for a while, on
@@ -25,6 +25,7 @@
 struct turn_penalty_slot {
 	uint32_t seq;          /* odd while the control lcore rewrites the slot */
 	uint8_t family;
+	uint16_t port;
 	uint8_t addr[16];
 	uint64_t until_ms;
 };
