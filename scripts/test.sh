@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test dturn has: unit suites (release build and ASan/UBSan build),
-# the fuzz harness for a bounded time, and the interop cases against real
-# clients in network namespaces. Ends with one line: "N passed, N failed".
+# the fuzz harnesses for a bounded time each, the interop cases against real
+# clients in network namespaces, and those again against the ASan/UBSan
+# daemon. Ends with one line: "N passed, N failed".
 #
 #   scripts/test.sh                 everything
 #   FUZZ_SECONDS=60 (default)       how long the fuzzer runs
@@ -92,6 +93,34 @@ if [ "${DTURN_SKIP_INTEROP:-0}" != 1 ] && [ -x tests/interop/run-all.sh ]; then
 		count "$p" "$f" interop
 	else
 		count 0 1 "interop (no summary line)"
+	fi
+	rm -f "$out"
+fi
+
+# The whole interop suite once more against the daemon built with ASan+UBSan
+# (build-asan above): any sanitizer report in its log fails the pass.
+if [ "${DTURN_SKIP_INTEROP:-0}" != 1 ] && [ -x tests/interop/run-all.sh ] &&
+   [ -x build-asan/app/dturn/dturn ]; then
+	note "interop against the ASan+UBSan daemon"
+	out=$(mktemp)
+	asan_log=/tmp/dturn-asan-interop.log
+	rm -f "$asan_log"
+	DTURN_BIN=$ROOT/build-asan/app/dturn/dturn DTURN_LOG=$asan_log \
+		ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		tests/interop/run-all.sh 2>&1 | tee "$out"
+	line=$(grep -E '^interop: [0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
+	if [ -n "$line" ]; then
+		p=$(sed -E 's/^interop: ([0-9]+) passed.*/\1/' <<<"$line")
+		f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+		count "$p" "$f" "interop (ASan+UBSan daemon)"
+	else
+		count 0 1 "interop (ASan+UBSan daemon, no summary line)"
+	fi
+	if grep -qE 'AddressSanitizer|runtime error' "$asan_log" 2>/dev/null; then
+		grep -E -m 5 'AddressSanitizer|runtime error' "$asan_log"
+		count 0 1 "sanitizer reports in the daemon's log"
+	else
+		count 1 0 "sanitizer reports"
 	fi
 	rm -f "$out"
 fi
