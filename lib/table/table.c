@@ -112,6 +112,8 @@ table_create(const struct table_params *p)
 
 	t->entries = rte_zmalloc_socket("table_entries", sizeof(*t->entries) * p->capacity,
 					RTE_CACHE_LINE_SIZE, p->socket);
+	t->owners = rte_zmalloc_socket("table_owners", sizeof(*t->owners) * p->capacity, 0,
+				       p->socket);
 	t->state = rte_zmalloc_socket("table_state", p->capacity, 0, p->socket);
 	t->pair = rte_zmalloc_socket("table_pair", sizeof(uint32_t) * p->capacity, 0,
 				     p->socket);
@@ -119,7 +121,7 @@ table_create(const struct table_params *p)
 					  p->socket);
 	t->pending = rte_malloc_socket("table_pending", sizeof(*t->pending) * p->capacity, 0,
 				       p->socket);
-	if (t->entries == NULL || t->state == NULL || t->pair == NULL ||
+	if (t->entries == NULL || t->owners == NULL || t->state == NULL || t->pair == NULL ||
 	    t->free_stack == NULL || t->pending == NULL)
 		goto fail;
 	/* Popped from the top: entry 0 first. */
@@ -170,6 +172,7 @@ table_free(struct table *t)
 	rte_free(t->pair);
 	rte_free(t->state);
 	rte_free(t->entries);
+	rte_free(t->owners);
 	rte_free(t->qsbr);
 	rte_free(t);
 }

@@ -115,8 +115,7 @@ struct table_alloc {
 	uint8_t nchannels;
 	struct table_perm perms[TABLE_MAX_PERMS];
 	struct table_channel channels[TABLE_MAX_CHANNELS];
-	struct table_alloc_owner owner;
-};
+} __attribute__((aligned(64)));
 
 /* One relayed address of the pool and the net port that owns it. */
 struct table_relay_addr {
@@ -228,6 +227,13 @@ int table_alloc_create_reserved(struct table *t, const struct table_5tuple *clie
 				uint64_t expires_ms, struct table_alloc **out);
 /* Give a reserved port back to the pool (the reservation expired). */
 void table_reservation_cancel(struct table *t, uint8_t family, uint32_t reserved);
+/*
+ * The control lcore's own record for an allocation (credentials, the kept
+ * response): kept apart from the entry so the workers' cache lines carry only
+ * what they read. Zeroed when the allocation is created.
+ */
+struct table_alloc_owner *table_owner(struct table *t, const struct table_alloc *a);
+
 /*
  * Unpublish now (it reads as expired from then on); the entry and its port are
  * reused after every reader moved on. Deleting an entry that is not live is a

@@ -60,6 +60,7 @@ struct table {
 	struct table_alloc *entries; /* capacity of them */
 	uint8_t *state;              /* enum table_entry_state per entry */
 	uint32_t *pair;              /* pool pair held by each entry */
+	struct table_alloc_owner *owners; /* the control lcore's record of each entry */
 	uint32_t *free_stack;        /* free entry indexes */
 	uint32_t nfree;
 	struct table_pending *pending; /* FIFO ring of capacity slots, tokens ascending */

@@ -23,6 +23,12 @@ entry_index(const struct table *t, const struct table_alloc *a)
 	return (uint32_t)(a - t->entries);
 }
 
+struct table_alloc_owner *
+table_owner(struct table *t, const struct table_alloc *a)
+{
+	return &t->owners[entry_index(t, a)];
+}
+
 static uint64_t
 add_sat(uint64_t a, uint64_t b)
 {
@@ -179,6 +185,7 @@ create_with_pair(struct table *t, const struct table_5tuple *client, uint8_t fam
 	a->ids.relay_port_index = ra->port_index;
 	a->expires_ms = expires_ms;
 	t->pair[idx] = pair;
+	memset(&t->owners[idx], 0, sizeof(t->owners[idx]));
 
 	table_tsan_release(a);
 	rc = rte_hash_add_key_data(t->by_relay, &a->ids.relay, a);

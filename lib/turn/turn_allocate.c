@@ -9,7 +9,7 @@
 static size_t
 replay_or_mismatch(struct turn_req *r, struct table_alloc *a)
 {
-	const struct table_alloc_owner *o = &a->owner;
+	const struct table_alloc_owner *o = table_owner(r->srv->table, a);
 
 	if (memcmp(o->alloc_tid, r->msg->tid, STUN_TID_LEN) == 0 &&
 	    r->clk->now_ms < o->alloc_response_expires_ms && o->alloc_response_len <= r->cap &&
@@ -79,7 +79,7 @@ check_request(struct turn_req *r, uint8_t *family, struct port_choice *pc)
 static void
 remember(struct turn_req *r, struct table_alloc *a, size_t n)
 {
-	struct table_alloc_owner *o = &a->owner;
+	struct table_alloc_owner *o = table_owner(r->srv->table, a);
 	size_t ulen = r->id.username_len < sizeof(o->username) ? r->id.username_len
 							       : sizeof(o->username);
 
@@ -137,7 +137,9 @@ turn_handle_allocate(struct turn_req *r)
 		return replay_or_mismatch(r, a);
 	/* Expired but not swept yet: it goes now, so the 5-tuple is free again. */
 	if (a != NULL) {
-		turn_quota_release(r->ctl->quota, a->owner.username, a->owner.username_len);
+		const struct table_alloc_owner *o = table_owner(srv->table, a);
+
+		turn_quota_release(r->ctl->quota, o->username, o->username_len);
 		table_alloc_delete(srv->table, a);
 		metrics_inc(r->mx, METRICS_TURN_EXPIRED);
 	}

@@ -36,7 +36,9 @@ on_expire(void *arg, struct table_alloc *a)
 {
 	struct sweep_ctx *s = arg;
 
-	turn_quota_release(s->ctl->quota, a->owner.username, a->owner.username_len);
+	const struct table_alloc_owner *o = table_owner(s->ctl->srv->table, a);
+
+	turn_quota_release(s->ctl->quota, o->username, o->username_len);
 	s->expired++;
 }
 

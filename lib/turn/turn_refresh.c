@@ -20,7 +20,9 @@ turn_handle_refresh(struct turn_req *r)
 	uint32_t lifetime = turn_lifetime(r->srv, r->msg, &zero);
 
 	if (zero) {
-		turn_quota_release(r->ctl->quota, a->owner.username, a->owner.username_len);
+		const struct table_alloc_owner *o = table_owner(r->srv->table, a);
+
+		turn_quota_release(r->ctl->quota, o->username, o->username_len);
 		table_alloc_delete(r->srv->table, a);
 		metrics_inc(r->mx, METRICS_TURN_DELETED);
 	} else {

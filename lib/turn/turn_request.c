@@ -70,8 +70,10 @@ turn_find_allocation(struct turn_req *r, size_t *reply_len)
 		*reply_len = turn_reply_error(r, 437);
 		return NULL;
 	}
-	if (a->owner.username_len != r->id.username_len ||
-	    memcmp(a->owner.username, r->id.username, r->id.username_len) != 0) {
+	const struct table_alloc_owner *o = table_owner(r->srv->table, a);
+
+	if (o->username_len != r->id.username_len ||
+	    memcmp(o->username, r->id.username, r->id.username_len) != 0) {
 		*reply_len = turn_reply_error(r, 441);
 		turn_count_failure(r);
 		return NULL;

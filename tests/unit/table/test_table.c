@@ -111,7 +111,7 @@ test_create_lookup_delete(void)
 	CU_ASSERT_EQUAL(a->ids.relay_port_index, a->ids.relay.addr[3] - 1);
 	CU_ASSERT_EQUAL(a->nperms, 0);
 	CU_ASSERT_EQUAL(a->nchannels, 0);
-	CU_ASSERT_EQUAL(a->owner.username_len, 0);
+	CU_ASSERT_EQUAL(table_owner(t, a)->username_len, 0);
 	CU_ASSERT_PTR_EQUAL(table_lookup_client(t, &k[1]), a);
 	CU_ASSERT_PTR_EQUAL(table_lookup_relay(t, &a->ids.relay), a);
 	CU_ASSERT(table_alloc_live(a, 999));
