@@ -40,24 +40,35 @@ dp_lcore_main(void *arg)
 		uint64_t now = rte_rdtsc();
 		unsigned int handled = dp_drain_control_replies(lc);
 
+		uint64_t io = 0;
+
 		for (unsigned int p = 0; p < lc->port_count; p++) {
 			struct dp_port_queue *pq = &lc->ports[p];
+			uint64_t t0 = rte_rdtsc();
 			uint16_t n = rte_eth_rx_burst(pq->port->port_id, pq->queue, pkts, DP_BURST);
 
+			io += rte_rdtsc() - t0;
 			if (n > 0)
 				dp_handle_burst(lc, pq, pkts, n, now);
 			handled += n;
 		}
 		if (lc->held_count > 0)
 			dp_relay_retry_held(lc, now);
+
+		uint64_t t1 = rte_rdtsc();
+
 		for (unsigned int p = 0; p < lc->port_count; p++)
 			dp_tx_flush(lc, &lc->ports[p]);
+		io += rte_rdtsc() - t1;
 		/* Every pass, even an idle one: deleted entries wait for this. */
 		if (table != NULL)
 			table_reader_quiescent(table, lc->worker);
 		/* Clocks per packet as VPP's "show runtime" has them: passes that did work only. */
-		if (handled > 0)
+		if (handled > 0) {
 			metrics_add(&lc->mx, METRICS_BUSY_CYCLES, rte_rdtsc() - now);
+			metrics_add(&lc->mx, METRICS_BUSY_IO_CYCLES, io);
+			metrics_inc(&lc->mx, METRICS_BUSY_PASSES);
+		}
 	}
 	for (unsigned int p = 0; p < lc->port_count; p++)
 		dp_tx_flush(lc, &lc->ports[p]);

@@ -13,6 +13,8 @@
 	X(TX_PACKETS,            "tx_packets",            "frames handed to a port for sending") \
 	X(TX_DROPPED,            "tx_dropped",            "frames the port refused (TX queue full)") \
 	X(BUSY_CYCLES,           "busy_cycles",           "TSC cycles of loop passes that handled packets (divide by rx_packets for clocks per packet)") \
+	X(BUSY_IO_CYCLES,        "busy_io_cycles",        "of busy_cycles, those spent in the ports' rx and tx bursts (the PMD's share)") \
+	X(BUSY_PASSES,           "busy_passes",           "loop passes that handled packets (rx_packets / busy_passes is the mean burst)") \
 	X(ARP_REPLIED,           "arp_replied",           "ARP requests for our addresses answered") \
 	X(ARP_LEARNED,           "arp_learned",           "neighbour MAC addresses learned from ARP") \
 	X(ARP_REQUESTED,         "arp_requested",         "ARP requests sent to resolve a next hop") \
