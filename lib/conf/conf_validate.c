@@ -115,6 +115,22 @@ conf_validate_ipv6(const struct conf_where *w, const struct conf_port *p)
 		conf_werr(w, "ipv6_gateway", "is the port's own address (got '%s')", gw);
 }
 
+/* Two prefixes overlap when the shorter one contains the other's address. */
+static bool
+prefixes_overlap(const uint8_t *a, unsigned int alen, const uint8_t *b, unsigned int blen)
+{
+	unsigned int n = alen < blen ? alen : blen;
+
+	if (memcmp(a, b, n / 8) != 0)
+		return false;
+	if (n % 8 == 0)
+		return true;
+
+	uint8_t mask = (uint8_t)(0xff << (8 - n % 8));
+
+	return (a[n / 8] & mask) == (b[n / 8] & mask);
+}
+
 static void
 conf_validate_ports(struct conf_ctx *ctx)
 {
@@ -152,11 +168,20 @@ conf_validate_ports(struct conf_ctx *ctx)
 		    conf_line(&w, "ipv4") == 0 && conf_line(&w, "ipv6") == 0)
 			conf_werr(&w, NULL, "no address (expected ipv4, ipv6 or both)");
 		for (unsigned int j = 0; j < i; j++) {
-			if (p->has_ipv4 && c->ports[j].has_ipv4 && p->ipv4 == c->ports[j].ipv4)
-				conf_werr(&w, "ipv4", "same address as [port %s]", c->ports[j].name);
-			if (p->has_ipv6 && c->ports[j].has_ipv6 &&
-			    memcmp(p->ipv6, c->ports[j].ipv6, 16) == 0)
-				conf_werr(&w, "ipv6", "same address as [port %s]", c->ports[j].name);
+			const struct conf_port *q = &c->ports[j];
+
+			/* Overlapping prefixes leave "which port reaches this peer" undecided. */
+			if (p->has_ipv4 && q->has_ipv4 && p->ipv4 == q->ipv4)
+				conf_werr(&w, "ipv4", "same address as [port %s]", q->name);
+			else if (p->has_ipv4 && q->has_ipv4 &&
+				 prefixes_overlap((const uint8_t *)&p->ipv4, p->ipv4_prefix,
+						  (const uint8_t *)&q->ipv4, q->ipv4_prefix))
+				conf_werr(&w, "ipv4", "prefix overlaps the one of [port %s]", q->name);
+			if (p->has_ipv6 && q->has_ipv6 && memcmp(p->ipv6, q->ipv6, 16) == 0)
+				conf_werr(&w, "ipv6", "same address as [port %s]", q->name);
+			else if (p->has_ipv6 && q->has_ipv6 &&
+				 prefixes_overlap(p->ipv6, p->ipv6_prefix, q->ipv6, q->ipv6_prefix))
+				conf_werr(&w, "ipv6", "prefix overlaps the one of [port %s]", q->name);
 		}
 		conf_validate_ipv4(&w, p);
 		conf_validate_ipv6(&w, p);
@@ -186,12 +211,9 @@ conf_validate_relay_ipv4(const struct conf_where *w, const struct conf *c, uint3
 		only = p;
 		if (!conf_ipv4_in_prefix(a, p->ipv4, p->ipv4_prefix))
 			continue;
-		if (in != NULL) {
-			conf_werr(w, "relay_ipv4",
-				  "inside the prefixes of both [port %s] and [port %s] (got '%s', expected an address in exactly one port's prefix)",
-				  in->name, p->name, s);
+		/* Inside two prefixes means they overlap: reported once, at the port. */
+		if (in != NULL)
 			return;
-		}
 		in = p;
 	}
 	if (in == NULL) {
@@ -242,12 +264,9 @@ conf_validate_relay_ipv6(const struct conf_where *w, const struct conf *c, const
 		only = p;
 		if (!conf_ipv6_in_prefix(a, p->ipv6, p->ipv6_prefix))
 			continue;
-		if (in != NULL) {
-			conf_werr(w, "relay_ipv6",
-				  "inside the prefixes of both [port %s] and [port %s] (got '%s', expected an address in exactly one port's prefix)",
-				  in->name, p->name, s);
+		/* Inside two prefixes means they overlap: reported once, at the port. */
+		if (in != NULL)
 			return;
-		}
 		in = p;
 	}
 	if (in == NULL) {

@@ -634,16 +634,16 @@ test_port_errors(void)
 		   "[port b]\ndevice = net_ring1\nipv4 = 198.19.0.1/24\n"
 		   "[turn]\nrelay_ipv4 = 198.20.0.1\n", 11, "turn.relay_ipv4",
 		   "expected an address in the ipv4 prefix of a [port]");
-	/* Overlapping prefixes: the address would belong to two ports. */
+	/* Overlapping prefixes: reported once, at the port (an address would belong to two). */
 	EXPECT_ONE("[eal]\nvdev = net_ring0\nvdev = net_ring1\n" PORT_A
 		   "[port b]\ndevice = net_ring1\nipv4 = 198.18.0.129/25\n"
-		   "[turn]\nrelay_ipv4 = 198.18.0.200\n", 11, "turn.relay_ipv4",
-		   "inside the prefixes of both [port a] and [port b] (got '198.18.0.200'");
+		   "[turn]\nrelay_ipv4 = 198.18.0.200\n", 9, "port b.ipv4",
+		   "prefix overlaps the one of [port a]");
 	EXPECT_ONE("[eal]\nvdev = net_ring0\nvdev = net_ring1\n"
 		   "[port a]\ndevice = net_ring0\nipv6 = 2001:db8:18::1/48\n"
 		   "[port b]\ndevice = net_ring1\nipv6 = 2001:db8:18:1::1/64\n"
-		   "[turn]\nrelay_ipv6 = 2001:db8:18:1::7\n", 11, "turn.relay_ipv6",
-		   "inside the prefixes of both [port a] and [port b]");
+		   "[turn]\nrelay_ipv6 = 2001:db8:18:1::7\n", 9, "port b.ipv6",
+		   "prefix overlaps the one of [port a]");
 	EXPECT_ONE(BASE "[turn]\nrelay_ipv4 = 198.18.0.255\n", 7, "turn.relay_ipv4",
 		   "network or broadcast address (got '198.18.0.255'");
 	EXPECT_ONE(BASE "[turn]\nrelay_ipv4 = 198.18.0.0\n", 7, "turn.relay_ipv4",
