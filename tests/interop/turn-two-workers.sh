@@ -56,9 +56,19 @@ for line in sys.stdin:
 }
 get() { awk -v k="$2" '$1 == k { print $2 }' <<<"$1"; }
 
-before0=$(stats 0)
-before1=$(stats 1)
-[ -n "$before0" ] && [ -n "$before1" ] || fail "telemetry /dturn/stats,0 and ,1 not both answered (file prefix $PREFIX): is this dturn running two workers?"
+# The telemetry thread shares CPU 0 with two polling lcores (and, under ASan, runs
+# slowly): dturn answering a Binding does not mean its socket answers yet, so ask for
+# up to 30 s before concluding that it does not.
+for _ in $(seq 30); do
+	before0=$(stats 0)
+	before1=$(stats 1)
+	[ -n "$before0" ] && [ -n "$before1" ] && break
+	sleep 1
+done
+if [ -z "$before0" ] || [ -z "$before1" ]; then
+	why=$(printf '/dturn/stats,0\n' | timeout 10 dpdk-telemetry.py -f "$PREFIX" 2>&1 | tail -n 3 | tr '\n' ' ' | cut -c1-300)
+	fail "telemetry /dturn/stats,0 and ,1 not both answered within 30 s (file prefix $PREFIX; dpdk-telemetry.py said: $why; sockets: $(ls /var/run/dpdk/"$PREFIX"/ 2>&1 | tr '\n' ' '))"
+fi
 # (index 2 and up are not workers: the control lcore has a block too.)
 log=${DTURN_LOG:-/tmp/dturn-demo.log}
 grep -q 'serving: .* 2 workers' "$log" || fail "dturn did not report 2 workers: $(grep -E 'serving:|worker' "$log" | tr '\n' ' ' | cut -c1-200)"
