@@ -12,6 +12,9 @@ PACKAGES=(
 	clang libclang-rt-14-dev valgrind
 	coturn stun-client tshark
 	iproute2 ethtool iputils-ping xxd libpcap-dev procps python3
+	libmicrohttpd-dev curl
+	libjansson-dev
+	libsystemd-dev systemd groff-base
 )
 
 log() { echo "deps: $*"; }

@@ -19,6 +19,8 @@
 #   DTURN_BIN        daemon binary (default build/app/dturn/dturn)
 #   DTURN_SERVER_V4 / DTURN_SERVER_V6   client-side service address to probe
 #   DTURN_LOG        log file (default /tmp/dturn-demo.log)
+#   NOTIFY_SOCKET    passed on to dturn like the rest of the environment: where it sends
+#                    sd_notify READY=1 / STOPPING=1 (tests/interop/notify.sh)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -5,6 +5,7 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_pdump.h>
 
 #include "dturn_app.h"
 
@@ -100,6 +101,15 @@ dturn_eal_init(struct dturn_app *app, const char *argv0)
 			rte_errno != 0 ? ": " : "", rte_errno != 0 ? rte_strerror(rte_errno) : "");
 		return -1;
 	}
+	/*
+	 * Live capture: dpdk-dumpcap, a secondary process with the same
+	 * --file-prefix, asks this (primary) process over EAL's multi-process
+	 * channel to copy the ports' packets into its ring (docs/metrics.md).
+	 * Optional: without it dturn serves, only capture is refused.
+	 */
+	if (rte_pdump_init() != 0)
+		RTE_LOG(WARNING, DTURN, "rte_pdump_init failed (%s): dpdk-dumpcap cannot capture\n",
+			rte_strerror(rte_errno));
 	RTE_LOG(INFO, DTURN, "EAL up: lcores %s, %u MB %s (%lu MB of hugepages free)\n", e->lcores,
 		e->memory_mb, app->no_huge ? "without hugepages" : "in hugepages", huge_mb);
 	return 0;

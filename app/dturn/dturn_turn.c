@@ -75,10 +75,11 @@ own_address(struct turn_policy *p, uint8_t family, const void *addr)
  * The peer policy (turn_policy.h): [turn] allow-peer / deny-peer, our own
  * addresses (always denied but for hairpins to relayed ones) and each port's
  * subnet broadcast (always denied), built into LPM tables here, on the control
- * lcore, before any worker runs. A policy that cannot be built stops start-up.
+ * lcore, before any worker runs (start-up) or before it is published (reload).
+ * A policy that cannot be built stops start-up or refuses the reload.
  */
-static int
-policy_from_conf(struct turn_policy *p, const struct conf *c)
+int
+dturn_policy_from_conf(struct turn_policy *p, const struct conf *c)
 {
 	char err[256];
 
@@ -124,8 +125,8 @@ policy_from_conf(struct turn_policy *p, const struct conf *c)
 	return 0;
 }
 
-static int
-auth_from_conf(struct auth *a, const struct conf *c)
+int
+dturn_auth_from_conf(struct auth *a, const struct conf *c)
 {
 	if (auth_init(a, c->turn.realm, c->turn.nonce_lifetime) != 0)
 		return -1;
@@ -175,6 +176,14 @@ table_from_conf(struct dturn_app *app)
 	return 0;
 }
 
+/* turn.bandwidth_burst, or one second's worth of bandwidth_limit, at least 64 KiB. */
+uint32_t
+dturn_bandwidth_burst(const struct conf *c)
+{
+	return c->turn.bandwidth_burst != 0 ? c->turn.bandwidth_burst :
+	       c->turn.bandwidth_limit > 65536 ? c->turn.bandwidth_limit : 65536;
+}
+
 int
 dturn_turn_setup(struct dturn_app *app)
 {
@@ -192,7 +201,7 @@ dturn_turn_setup(struct dturn_app *app)
 		return 0;
 	}
 	app->auth = rte_zmalloc("dturn_auth", sizeof(*app->auth), RTE_CACHE_LINE_SIZE);
-	if (app->auth == NULL || auth_from_conf(app->auth, c) != 0) {
+	if (app->auth == NULL || dturn_auth_from_conf(app->auth, c) != 0) {
 		RTE_LOG(ERR, DTURN, "cannot set up credentials\n");
 		return -1;
 	}
@@ -204,9 +213,8 @@ dturn_turn_setup(struct dturn_app *app)
 	srv->allocations_per_user = c->turn.allocations_per_user;
 	srv->channel_max = c->turn.channel_max;
 	srv->bandwidth_rate = c->turn.bandwidth_limit;
-	srv->bandwidth_burst = c->turn.bandwidth_burst != 0 ? c->turn.bandwidth_burst :
-			       c->turn.bandwidth_limit > 65536 ? c->turn.bandwidth_limit : 65536;
-	if (policy_from_conf(&srv->policy, c) != 0)
+	srv->bandwidth_burst = dturn_bandwidth_burst(c);
+	if (dturn_policy_from_conf(&srv->policy, c) != 0)
 		return -1;
 
 	app->control->requests = rte_ring_create("dturn_requests", DP_RING_SIZE, socket, RING_F_SC_DEQ);
@@ -257,6 +265,7 @@ dturn_turn_teardown(struct dturn_app *app)
 			rte_ring_free(app->control->replies[i]);
 	}
 	turn_policy_free(&app->settings.turn.policy);
+	dturn_reload_free(app);
 	table_free(app->table);
 	app->table = NULL;
 	rte_free(app->auth);

@@ -14,18 +14,44 @@
 #include <rte_eal.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_pdump.h>
 
 #include "dturn_app.h"
+#include "dturn_notify.h"
 #include "metrics_telemetry.h"
+#include "mgmt_telemetry.h"
 #include "stun.h"
 
 /* A signal handler can only reach a static; main() copies it into app.quit. */
 static volatile sig_atomic_t stop_signal;
+/* SIGHUP: the control loop reloads the config file (dturn_reload.c). */
+static volatile sig_atomic_t reload_signal;
 
 static void
 on_signal(int sig)
 {
 	stop_signal = sig;
+}
+
+static void
+on_hup(int sig)
+{
+	(void)sig;
+	reload_signal = 1;
+}
+
+/* On the control lcore, the only table writer; errors are logged by dturn_reload. */
+static void
+reload_if_asked(struct dturn_app *app)
+{
+	char err[256];
+
+	if (reload_signal == 0)
+		return;
+	reload_signal = 0;
+	RTE_LOG(NOTICE, DTURN, "SIGHUP: reloading the configuration\n");
+	if (dturn_reload(app, err, sizeof(err)) == 0)
+		dturn_mgmt_reloaded(app); /* as /dturn/reload does: revoked users back, alternate */
 }
 
 static void
@@ -127,10 +153,14 @@ control_loop(struct dturn_app *app)
 
 		if (app->control->requests != NULL)
 			n = dp_control_poll(app->control, (uint64_t)time(NULL));
+		n += dturn_mgmt_poll(app);
+		reload_if_asked(app);
+		dturn_events_flush(app);
 		if (n == 0)
 			rte_delay_us_sleep(200);
 	}
 	RTE_LOG(NOTICE, DTURN, "signal %d: stopping\n", (int)stop_signal);
+	dturn_notify_stopping((int)stop_signal);
 }
 
 static int
@@ -151,21 +181,32 @@ run(struct dturn_app *app, const char *argv0)
 
 	if (metrics_telemetry_register(blocks, nblocks, reason_name, STUN_RESULT_MAX) != 0)
 		RTE_LOG(WARNING, DTURN, "telemetry command /dturn/stats not registered\n");
+	if (mgmt_telemetry_register(dturn_http_collect, app) != 0)
+		RTE_LOG(WARNING, DTURN, "telemetry commands /dturn/table, /dturn/lcores not registered\n");
+	app->start_tsc = rte_rdtsc();
+	if (dturn_http_start(app) != 0)
+		goto out;
+	dturn_mgmt_start(app);
+	dturn_events_init(app);
 	if (dturn_workers_launch(app) != 0) {
 		dturn_workers_wait(app);
 		goto out;
 	}
 	RTE_LOG(NOTICE, DTURN, "serving: %u ports, %u workers, STUN on UDP %u\n", app->port_count,
 		app->worker_count, app->settings.listen_ports[0]);
+	dturn_notify_ready(app);
 	control_loop(app);
+	dturn_mgmt_stop(app);
 	dturn_workers_wait(app);
 	rc = 0;
 out:
+	dturn_http_stop(app); /* before the ports and table it reads go */
 	dturn_ports_stop(app);
 	print_counters(app);
 	dturn_turn_teardown(app);
 	for (unsigned int i = 0; i < app->worker_count; i++)
 		rte_free(app->workers[i]);
+	rte_pdump_uninit(); /* dturn_eal_init's rte_pdump_init */
 	rte_eal_cleanup();
 	return rc;
 }
@@ -235,6 +276,11 @@ main(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+
+	struct sigaction hup = { .sa_handler = on_hup };
+
+	sigemptyset(&hup.sa_mask);
+	sigaction(SIGHUP, &hup, NULL);
 
 	int rc = run(app, argv[0]);
 

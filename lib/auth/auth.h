@@ -8,8 +8,10 @@
  * base64(HMAC-SHA1(secret, username))), stateless nonces, and the
  * MESSAGE-INTEGRITY / MESSAGE-INTEGRITY-SHA256 check of a request.
  *
- * struct auth is built once at start-up and only read afterwards, so any
- * lcore may call every function here. Nothing keeps per-client state: a nonce
+ * struct auth is built at start-up and only read afterwards, so any lcore
+ * may call every function here — except that a config reload
+ * (app/dturn/dturn_reload.c) rewrites it in place on the control lcore: in
+ * dturn only that lcore reads it (workers just test the pointer for NULL). Nothing keeps per-client state: a nonce
  * carries its own timestamp and an HMAC binding it to the client's address.
  * Times are Unix seconds (REST usernames carry wall-clock expiries).
  */

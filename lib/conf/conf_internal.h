@@ -31,6 +31,7 @@ enum conf_section_kind {
 	CONF_SECTION_TURN,
 	CONF_SECTION_USERS,
 	CONF_SECTION_REST,
+	CONF_SECTION_MGMT,
 };
 
 struct conf_scan_section {

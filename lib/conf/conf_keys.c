@@ -556,6 +556,79 @@ conf_turn_bandwidth_burst(struct conf_key_ctx *k, char *v, char *msg, size_t len
 	return conf_uint_key(v, 0, 1250000000, &k->conf->turn.bandwidth_burst, msg, len);
 }
 
+/* Where a draining relay sends new clients (RFC 8489 ALTERNATE-SERVER): IPv4:port or [IPv6]:port. */
+static int
+conf_turn_alternate_server(struct conf_key_ctx *k, char *v, char *msg, size_t len)
+{
+	struct conf_turn *t = &k->conf->turn;
+	char *colon = strrchr(v, ':');
+	char *host = v;
+	uint64_t port;
+
+	if (colon == NULL || colon == v) {
+		snprintf(msg, len, "expected IPv4:port or [IPv6]:port (got '" CONF_GOT_MAX "')", v);
+		return -1;
+	}
+	*colon = '\0';
+	if (conf_parse_uint(colon + 1, 1, 65535, &port, msg, len) < 0)
+		return -1;
+	if (host[0] == '[') {
+		size_t n = strlen(host);
+
+		if (n < 3 || host[n - 1] != ']') {
+			snprintf(msg, len, "an IPv6 alternate server is written [address]:port");
+			return -1;
+		}
+		host[n - 1] = '\0';
+		if (conf_parse_ipv6(host + 1, t->alternate_ipv6, msg, len) < 0)
+			return -1;
+		t->alternate_family = AF_INET6;
+	} else {
+		if (conf_parse_ipv4(host, &t->alternate_ipv4, msg, len) < 0)
+			return -1;
+		t->alternate_family = AF_INET;
+	}
+	t->alternate_port = (uint16_t)port;
+	return 0;
+}
+
+/* [mgmt] */
+
+/* The management HTTP listener: IPv4:port, [IPv6]:port or off. */
+static int
+conf_mgmt_http_listen(struct conf_key_ctx *k, char *v, char *msg, size_t len)
+{
+	struct conf_mgmt *m = &k->conf->mgmt;
+	char *colon = strrchr(v, ':');
+	uint64_t port;
+
+	if (strcmp(v, "off") == 0) {
+		m->http_enabled = false;
+		return 0;
+	}
+	if (colon == NULL || colon == v || (v[0] == '[' && colon[-1] != ']') ||
+	    (v[0] != '[' && strchr(v, ':') != colon)) {
+		snprintf(msg, len, "expected IPv4:port, [IPv6]:port or off (got '" CONF_GOT_MAX "')", v);
+		return -1;
+	}
+	*colon = '\0';
+	if (conf_parse_uint(colon + 1, 1, 65535, &port, msg, len) < 0)
+		return -1;
+	if (v[0] == '[') {
+		colon[-1] = '\0';
+		if (conf_parse_ipv6(v + 1, m->http_ipv6, msg, len) < 0)
+			return -1;
+		m->http_family = AF_INET6;
+	} else {
+		if (conf_parse_ipv4(v, &m->http_ipv4, msg, len) < 0)
+			return -1;
+		m->http_family = AF_INET;
+	}
+	m->http_enabled = true;
+	m->http_port = (uint16_t)port;
+	return 0;
+}
+
 /* [users]: the key is the user name. Secrets are never repeated in errors. */
 
 static int
@@ -692,6 +765,12 @@ static const struct conf_key_def conf_turn_keys[] = {
 	{ "auth_block_time", conf_turn_auth_block_time, 1 },
 	{ "bandwidth_limit", conf_turn_bandwidth_limit, 1 },
 	{ "bandwidth_burst", conf_turn_bandwidth_burst, 1 },
+	{ "alternate_server", conf_turn_alternate_server, 1 },
+	{ NULL, NULL, 0 },
+};
+
+static const struct conf_key_def conf_mgmt_keys[] = {
+	{ "http_listen", conf_mgmt_http_listen, 1 },
 	{ NULL, NULL, 0 },
 };
 
@@ -716,6 +795,8 @@ conf_keys_of(enum conf_section_kind kind)
 		return conf_turn_keys;
 	case CONF_SECTION_REST:
 		return conf_rest_keys;
+	case CONF_SECTION_MGMT:
+		return conf_mgmt_keys;
 	case CONF_SECTION_USERS:  /* any key: handled by conf_user_entry */
 	case CONF_SECTION_UNKNOWN:
 		break;

@@ -5,6 +5,8 @@
  * the line the scan found for it, and finish with the checks that span keys
  * (conf_validate.c).
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +46,10 @@ conf_defaults(struct conf *c)
 	c->turn.auth_failure_burst = 20;
 	c->turn.auth_block_time = 60;
 	c->turn.channel_max = 0x4FFF;
+	c->mgmt.http_enabled = true;
+	c->mgmt.http_family = AF_INET;
+	c->mgmt.http_ipv4 = htonl(INADDR_LOOPBACK);
+	c->mgmt.http_port = 9641;
 }
 
 static void

@@ -26,6 +26,7 @@ static const struct {
 	{ "turn", CONF_SECTION_TURN },
 	{ "users", CONF_SECTION_USERS },
 	{ "rest", CONF_SECTION_REST },
+	{ "mgmt", CONF_SECTION_MGMT },
 };
 
 /* Trim isspace() at both ends, as rte_cfgfile's _strip() does. */

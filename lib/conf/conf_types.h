@@ -122,6 +122,19 @@ struct conf_turn {
 	uint32_t bandwidth_limit;         /* bytes per second per allocation, both ways; 0 = none */
 	uint32_t bandwidth_burst;         /* bytes; 0 = one second's worth (at least 64 KiB) */
 	uint16_t channel_max;             /* highest channel number: 0x4FFF (RFC 8656) or 0x7FFF (RFC 5766) */
+	int alternate_family;             /* alternate_server: AF_INET, AF_INET6, 0 = none */
+	uint32_t alternate_ipv4;          /* network byte order */
+	uint8_t alternate_ipv6[16];
+	uint16_t alternate_port;          /* host byte order */
+};
+
+/* [mgmt]: the HTTP endpoint for /metrics, /healthz, /readyz (docs/metrics.md). */
+struct conf_mgmt {
+	bool http_enabled;                /* false: http_listen = off */
+	int http_family;                  /* AF_INET or AF_INET6 */
+	uint32_t http_ipv4;               /* network byte order */
+	uint8_t http_ipv6[16];
+	uint16_t http_port;               /* host byte order */
 };
 
 enum conf_user_key {
@@ -147,6 +160,7 @@ struct conf {
 	unsigned int user_count;
 	char rest_secrets[CONF_MAX_REST_SECRETS][CONF_SECRET_LEN];
 	unsigned int rest_secret_count;
+	struct conf_mgmt mgmt;
 };
 
 /* One problem found in a config file. line 0: not tied to a line. */

@@ -97,6 +97,9 @@ struct dp_lcore {
 	unsigned int held_count;
 	struct dp_held held[DP_HOLD];
 	struct metrics_lcore mx;
+	/* TSC at the start of the last loop pass, 0 before the first: /healthz
+	 * reads it from the management thread (relaxed store, once a pass). */
+	uint64_t heartbeat_tsc;
 	uint8_t scratch[DP_SCRATCH];
 } __rte_cache_aligned;
 

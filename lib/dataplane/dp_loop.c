@@ -38,6 +38,8 @@ dp_lcore_main(void *arg)
 		table_reader_register(table, lc->worker);
 	while (!__atomic_load_n(lc->quit, __ATOMIC_RELAXED)) {
 		uint64_t now = rte_rdtsc();
+
+		__atomic_store_n(&lc->heartbeat_tsc, now, __ATOMIC_RELAXED);
 		unsigned int handled = dp_drain_control_replies(lc);
 
 		uint64_t io = 0;

@@ -32,6 +32,8 @@
 	X(TURN_ALLOCATE_REPLAYED, "turn_allocate_replayed", "retransmitted Allocate answered from the kept response") \
 	X(TURN_REFRESHED,        "turn_refreshed",        "allocations refreshed") \
 	X(TURN_DELETED,          "turn_deleted",          "allocations deleted by Refresh with LIFETIME 0") \
+	X(TURN_DUAL_ALLOCATED,   "turn_dual_allocated",   "allocations created with both an IPv4 and an IPv6 relayed address") \
+	X(TURN_FAMILY_DELETED,   "turn_family_deleted",   "one family of a dual allocation deleted by Refresh with REQUESTED-ADDRESS-FAMILY and LIFETIME 0") \
 	X(TURN_EXPIRED,          "turn_expired",          "allocations expired") \
 	X(TURN_PERMISSIONS,      "turn_permissions",      "CreatePermission requests granted") \
 	X(TURN_CHANNELS,         "turn_channels",         "ChannelBind requests granted") \
@@ -47,6 +49,9 @@
 	X(TURN_ERROR_443,        "turn_error_443",        "TURN requests answered 443 Peer Address Family Mismatch") \
 	X(TURN_ERROR_486,        "turn_error_486",        "TURN requests answered 486 Allocation Quota Reached") \
 	X(TURN_ERROR_508,        "turn_error_508",        "TURN requests answered 508 Insufficient Capacity") \
+	X(TURN_DRAIN_REFUSED,    "turn_drain_refused",    "Allocate refused while draining (300 with ALTERNATE-SERVER, or 508)") \
+	X(TURN_REVOKED_REFUSED,  "turn_revoked_refused",  "requests of a revoked user answered 401 (until a reload)") \
+	X(TURN_ADMIN_DELETED,    "turn_admin_deleted",    "allocations deleted by a management command (dturnctl delete or revoke)") \
 	X(TURN_TO_CONTROL,       "turn_to_control",       "TURN requests handed to the control lcore") \
 	X(RELAY_TO_PEER,         "relay_to_peer",         "client data relayed to a peer") \
 	X(RELAY_TO_CLIENT_CHANNEL, "relay_to_client_channel", "peer data relayed to a client as ChannelData") \
@@ -65,6 +70,8 @@
 	X(DROP_UNAUTH_NO_ALLOCATION, "drop_unauth_no_allocation", "Refresh/CreatePermission/ChannelBind without credentials or allocation, not answered") \
 	X(DROP_CONTROL_FULL,     "drop_control_full",     "request dropped: the control lcore's queue was full") \
 	X(DROP_CONTROL_NO_TURN,  "drop_control_no_turn",  "TURN request while no realm/users are configured") \
+	X(CONFIG_RELOADED,       "config_reloaded",       "config reloads applied (SIGHUP or /dturn/reload)") \
+	X(CONFIG_RELOAD_REFUSED, "config_reload_refused", "config reloads refused: the file had errors or could not be applied; the old config stays") \
 	X(DROP_ETH_SHORT,        "drop_eth_short",        "frame shorter than an Ethernet header") \
 	X(DROP_ETH_NOT_OURS,     "drop_eth_not_ours",     "unicast frame for another MAC address") \
 	X(DROP_ETH_TYPE,         "drop_eth_type",         "EtherType we do not serve (VLAN, LLDP, ...)") \

@@ -22,13 +22,13 @@
 #define TABLE_HASH_MIN_ENTRIES 8
 
 static struct rte_hash *
-index_create(const struct table_params *p, const char *suffix, uint32_t key_len,
-	     uint32_t init_val, struct rte_rcu_qsbr *v)
+index_create(const struct table_params *p, const char *suffix, uint32_t entries,
+	     uint32_t key_len, uint32_t init_val, struct rte_rcu_qsbr *v)
 {
 	char name[RTE_HASH_NAMESIZE];
 	struct rte_hash_parameters hp = {
 		.name = name,
-		.entries = RTE_MAX(p->capacity, (uint32_t)TABLE_HASH_MIN_ENTRIES),
+		.entries = RTE_MAX(entries, (uint32_t)TABLE_HASH_MIN_ENTRIES),
 		.key_len = key_len,
 		.hash_func = rte_hash_crc,
 		.hash_func_init_val = init_val,
@@ -87,7 +87,7 @@ table_create(const struct table_params *p)
 	struct table *t;
 	unsigned int readers;
 	size_t sz;
-	uint32_t i;
+	uint32_t i, relay_keys;
 	int err = ENOMEM;
 
 	if (!params_valid(p)) {
@@ -117,12 +117,16 @@ table_create(const struct table_params *p)
 	t->state = rte_zmalloc_socket("table_state", p->capacity, 0, p->socket);
 	t->pair = rte_zmalloc_socket("table_pair", sizeof(uint32_t) * p->capacity, 0,
 				     p->socket);
+	t->pair_alt = rte_malloc_socket("table_pair_alt", sizeof(uint32_t) * p->capacity, 0,
+					p->socket);
+	t->families = rte_zmalloc_socket("table_families", p->capacity, 0, p->socket);
 	t->free_stack = rte_malloc_socket("table_free", sizeof(uint32_t) * p->capacity, 0,
 					  p->socket);
 	t->pending = rte_malloc_socket("table_pending", sizeof(*t->pending) * p->capacity, 0,
 				       p->socket);
 	if (t->entries == NULL || t->owners == NULL || t->state == NULL || t->pair == NULL ||
-	    t->free_stack == NULL || t->pending == NULL)
+	    t->pair_alt == NULL || t->families == NULL || t->free_stack == NULL ||
+	    t->pending == NULL)
 		goto fail;
 	/* Popped from the top: entry 0 first. */
 	for (i = 0; i < p->capacity; i++)
@@ -140,13 +144,15 @@ table_create(const struct table_params *p)
 	if (table_pool_init(t) != 0)
 		goto fail;
 
-	t->by_client = index_create(p, "c", sizeof(struct table_5tuple),
+	t->by_client = index_create(p, "c", p->capacity, sizeof(struct table_5tuple),
 				    (uint32_t)table_prng_next(&t->prng), t->qsbr);
 	if (t->by_client == NULL) {
 		err = rte_errno;
 		goto fail;
 	}
-	t->by_relay = index_create(p, "r", sizeof(struct table_relay_key),
+	/* With relayed addresses of both families, every allocation may be dual: two keys. */
+	relay_keys = t->relay_v4_count > 0 && t->relay_v6_count > 0 ? 2 * p->capacity : p->capacity;
+	t->by_relay = index_create(p, "r", relay_keys, sizeof(struct table_relay_key),
 				   (uint32_t)table_prng_next(&t->prng), t->qsbr);
 	if (t->by_relay == NULL) {
 		err = rte_errno;
@@ -170,6 +176,8 @@ table_free(struct table *t)
 	rte_free(t->pending);
 	rte_free(t->free_stack);
 	rte_free(t->pair);
+	rte_free(t->pair_alt);
+	rte_free(t->families);
 	rte_free(t->state);
 	rte_free(t->entries);
 	rte_free(t->owners);
@@ -200,6 +208,14 @@ table_reader_quiescent(struct table *t, unsigned int thread_id)
 {
 	table_tsan_release(t->qsbr);
 	rte_rcu_qsbr_quiescent(t->qsbr, thread_id);
+}
+
+/* Blocks the writer until every online reader passed a quiescent state (a reload's swap). */
+void
+table_readers_synchronize(struct table *t)
+{
+	rte_rcu_qsbr_synchronize(t->qsbr, RTE_QSBR_THRID_INVALID);
+	table_tsan_acquire(t->qsbr);
 }
 
 void
@@ -303,7 +319,8 @@ table_relay_port_in_range(const struct table *t, uint16_t port)
 uint32_t
 table_count(const struct table *t)
 {
-	return t->count;
+	/* Also read by the management thread: a relaxed load, stale at worst. */
+	return __atomic_load_n(&t->count, __ATOMIC_RELAXED);
 }
 
 uint32_t
@@ -315,7 +332,7 @@ table_capacity(const struct table *t)
 uint32_t
 table_pending(const struct table *t)
 {
-	return t->pending_count;
+	return __atomic_load_n(&t->pending_count, __ATOMIC_RELAXED);
 }
 
 uint32_t

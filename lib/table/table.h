@@ -77,12 +77,22 @@ struct table_channel {
 	uint64_t expires_ms;    /* bound while now < expires_ms; reserved until + cooldown */
 };
 
-/* Fields the control lcore sets at creation and never changes while published. */
+/*
+ * Fields the control lcore sets at creation and never changes while published.
+ * A dual allocation (RFC 8656 §7.2, ADDITIONAL-ADDRESS-FAMILY) has a second
+ * relayed address of the other family in relay_alt (family 0: none). When one
+ * family of a dual allocation is deleted (a Refresh with
+ * REQUESTED-ADDRESS-FAMILY and lifetime 0), its key leaves the relay index and
+ * its permissions and channels go, but ids keep the address: readers never see
+ * ids change.
+ */
 struct table_alloc_ids {
 	struct table_5tuple client;
 	struct table_relay_key relay;
+	struct table_relay_key relay_alt;
 	uint16_t client_port_index; /* the net port the client reaches us on */
 	uint16_t relay_port_index;  /* the net port that owns the relayed address */
+	uint16_t relay_alt_port_index;
 };
 
 /*
@@ -102,6 +112,21 @@ struct table_alloc_owner {
 	uint32_t user_cookie;    /* the quota slot of the user, opaque to the table */
 };
 
+/*
+ * What one allocation relayed (payload bytes and datagrams, each way), for
+ * the operator (dturnctl show). The workers that relay for the allocation
+ * add with a relaxed load and store, no locked instruction: the client's
+ * packets come to one worker, but peers' may come to several, and a rare
+ * lost update between two of them is the accepted price. On a cache line
+ * of its own so these writes do not bounce the lines every lookup reads.
+ */
+struct table_alloc_traffic {
+	uint64_t to_peer_bytes;
+	uint64_t to_peer_packets;
+	uint64_t to_client_bytes;
+	uint64_t to_client_packets;
+};
+
 struct table_alloc {
 	struct table_alloc_ids ids;
 	uint32_t seq;            /* odd while the writer changes what follows */
@@ -115,7 +140,41 @@ struct table_alloc {
 	uint8_t nchannels;
 	struct table_perm perms[TABLE_MAX_PERMS];
 	struct table_channel channels[TABLE_MAX_CHANNELS];
+	struct table_alloc_traffic traffic __attribute__((aligned(64))); /* zeroed on creation */
 } __attribute__((aligned(64)));
+
+/* A relaying worker counts len payload bytes (see struct table_alloc_traffic). */
+static inline void
+table_traffic_add(uint64_t *bytes, uint64_t *packets, uint32_t len)
+{
+	__atomic_store_n(bytes, __atomic_load_n(bytes, __ATOMIC_RELAXED) + len, __ATOMIC_RELAXED);
+	__atomic_store_n(packets, __atomic_load_n(packets, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
+}
+
+/* Any thread: the counters as they are now (each field read once, not as a set). */
+static inline void
+table_traffic_read(const struct table_alloc *a, struct table_alloc_traffic *out)
+{
+	out->to_peer_bytes = __atomic_load_n(&a->traffic.to_peer_bytes, __ATOMIC_RELAXED);
+	out->to_peer_packets = __atomic_load_n(&a->traffic.to_peer_packets, __ATOMIC_RELAXED);
+	out->to_client_bytes = __atomic_load_n(&a->traffic.to_client_bytes, __ATOMIC_RELAXED);
+	out->to_client_packets = __atomic_load_n(&a->traffic.to_client_packets, __ATOMIC_RELAXED);
+}
+
+/* The relayed address of the family (and its net port), or NULL: none of that family. */
+static inline const struct table_relay_key *
+table_alloc_relay_for(const struct table_alloc *a, uint8_t family, uint16_t *port_index)
+{
+	if (a->ids.relay.family == family) {
+		*port_index = a->ids.relay_port_index;
+		return &a->ids.relay;
+	}
+	if (a->ids.relay_alt.family == family) {
+		*port_index = a->ids.relay_alt_port_index;
+		return &a->ids.relay_alt;
+	}
+	return NULL;
+}
 
 /* One relayed address of the pool and the net port that owns it. */
 struct table_relay_addr {
@@ -159,6 +218,12 @@ void table_reader_quiescent(struct table *t, unsigned int thread_id);
 /* A reader about to block (or stop polling) goes offline; it holds no pointers then. */
 void table_reader_offline(struct table *t, unsigned int thread_id);
 void table_reader_online(struct table *t, unsigned int thread_id);
+/*
+ * Writer side: wait until every online reader has passed a quiescent state, so
+ * no reader still holds a pointer read before the call (used to swap
+ * read-mostly data such as the peer policy, see app/dturn/dturn_reload.c).
+ */
+void table_readers_synchronize(struct table *t);
 
 struct table_alloc *table_lookup_client(const struct table *t, const struct table_5tuple *k);
 struct table_alloc *table_lookup_relay(const struct table *t, const struct table_relay_key *k);
@@ -225,6 +290,28 @@ int table_alloc_create_flags(struct table *t, const struct table_5tuple *client,
 int table_alloc_create_reserved(struct table *t, const struct table_5tuple *client,
 				uint8_t family, uint32_t reserved, uint16_t client_port_index,
 				uint64_t expires_ms, struct table_alloc **out);
+/*
+ * A dual allocation (RFC 8656 §7.2): an IPv4 relayed address (with flags, as
+ * table_alloc_create_flags) and an IPv6 one on any free port. When only one
+ * family can be had, the allocation is made with that one and the other's
+ * reason is left in *v4_err or *v6_err (-EAFNOSUPPORT: no relayed address of
+ * the family, 440; -EADDRNOTAVAIL: no free port, 508); both 0 when both were
+ * had. Returns 0, -EEXIST, -ENOSPC, or when neither family could be had, the
+ * IPv4 reason (-EAFNOSUPPORT only if both are -EAFNOSUPPORT).
+ */
+int table_alloc_create_dual(struct table *t, const struct table_5tuple *client, unsigned int flags,
+			    uint16_t client_port_index, uint64_t expires_ms,
+			    struct table_alloc **out, uint32_t *reserved, int *v4_err, int *v6_err);
+/* Families an allocation still has, as TABLE_FAMILY_BIT() bits (the writer's record). */
+#define TABLE_FAMILY_BIT(family) ((family) == STUN_FAMILY_IPV6 ? 2u : 1u)
+unsigned int table_alloc_families(const struct table *t, const struct table_alloc *a);
+/*
+ * Delete one family of a dual allocation (RFC 8656 §7.3): its relayed
+ * address stops receiving, its permissions and channels go; the port returns
+ * to the pool with the allocation. -ENOENT if the allocation does not have
+ * the family, -EINVAL if it is the last one (delete the allocation instead).
+ */
+int table_alloc_drop_family(struct table *t, struct table_alloc *a, uint8_t family);
 /* Give a reserved port back to the pool (the reservation expired). */
 void table_reservation_cancel(struct table *t, uint8_t family, uint32_t reserved);
 /*
@@ -241,6 +328,13 @@ struct table_alloc_owner *table_owner(struct table *t, const struct table_alloc 
  */
 void table_alloc_delete(struct table *t, struct table_alloc *a);
 void table_alloc_set_expiry(struct table_alloc *a, uint64_t expires_ms);
+/*
+ * The live allocation in entry slot index (0..capacity-1), NULL when the slot
+ * is free or pending: walking every slot is how the management commands
+ * (dturnctl list, revoke) see all allocations. Writer only: slot states are
+ * the writer's.
+ */
+struct table_alloc *table_alloc_at(struct table *t, uint32_t index);
 /*
  * Install or refresh a permission (keyed by IP only, RFC 8656 §9): 0, -ENOSPC
  * (all slots hold unexpired permissions) or -EINVAL (bad family). An expired
@@ -283,6 +377,7 @@ unsigned int table_sweep(struct table *t, uint64_t now_ms, unsigned int budget,
  */
 unsigned int table_reclaim(struct table *t);
 
+/* Counts for telemetry and /metrics: safe from any thread (relaxed loads, stale at worst). */
 uint32_t table_count(const struct table *t);    /* live allocations */
 uint32_t table_capacity(const struct table *t);
 uint32_t table_pending(const struct table *t);  /* deleted, waiting for readers */

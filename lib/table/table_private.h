@@ -60,6 +60,8 @@ struct table {
 	struct table_alloc *entries; /* capacity of them */
 	uint8_t *state;              /* enum table_entry_state per entry */
 	uint32_t *pair;              /* pool pair held by each entry */
+	uint32_t *pair_alt;          /* a dual allocation's IPv6 pair, TABLE_NO_PAIR if none */
+	uint8_t *families;           /* TABLE_FAMILY_BIT()s each live entry still has */
 	struct table_alloc_owner *owners; /* the control lcore's record of each entry */
 	uint32_t *free_stack;        /* free entry indexes */
 	uint32_t nfree;
@@ -168,6 +170,8 @@ void __tsan_release(void *addr);
 #define table_tsan_acquire(p) do { } while (0)
 #define table_tsan_release(p) do { } while (0)
 #endif
+
+#define TABLE_NO_PAIR UINT32_MAX
 
 /* table_pool.c */
 uint64_t table_prng_next(uint64_t *state);

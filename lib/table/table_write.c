@@ -49,6 +49,8 @@ table_reclaim(struct table *t)
 		table_tsan_acquire(t->qsbr);
 		a = &t->entries[p->index];
 		table_pool_put(t, a->ids.relay.family, t->pair[p->index]);
+		if (t->pair_alt[p->index] != TABLE_NO_PAIR)
+			table_pool_put(t, STUN_FAMILY_IPV6, t->pair_alt[p->index]);
 		t->state[p->index] = TABLE_ENTRY_FREE;
 		t->free_stack[t->nfree++] = p->index;
 		t->pending_head = t->pending_head + 1 == t->capacity ? 0 : t->pending_head + 1;
@@ -91,8 +93,8 @@ table_alloc_create(struct table *t, const struct table_5tuple *client, uint8_t f
 
 static int
 create_with_pair(struct table *t, const struct table_5tuple *client, uint8_t family,
-		 uint32_t pair, uint16_t client_port_index, uint64_t expires_ms,
-		 struct table_alloc **out);
+		 uint32_t pair, uint32_t pair_alt, uint16_t client_port_index,
+		 uint64_t expires_ms, struct table_alloc **out);
 
 /* Checks common to every way of creating; 0 when an entry is free. */
 static int
@@ -124,7 +126,8 @@ table_alloc_create_flags(struct table *t, const struct table_5tuple *client, uin
 	rc = table_pool_take(t, family, flags, &pair, &next);
 	if (rc != 0)
 		return rc;
-	rc = create_with_pair(t, client, family, pair, client_port_index, expires_ms, out);
+	rc = create_with_pair(t, client, family, pair, TABLE_NO_PAIR, client_port_index, expires_ms,
+			      out);
 	if (rc != 0) {
 		if (flags & TABLE_CREATE_RESERVE_NEXT)
 			table_pool_put(t, family, next);
@@ -146,9 +149,97 @@ table_alloc_create_reserved(struct table *t, const struct table_5tuple *client, 
 		return rc;
 	if (table_pool_claim(t, family, reserved) != 0)
 		return -ENOENT;
-	rc = create_with_pair(t, client, family, reserved, client_port_index, expires_ms, out);
+	rc = create_with_pair(t, client, family, reserved, TABLE_NO_PAIR, client_port_index,
+			      expires_ms, out);
 	/* On failure the pair stays reserved: the token's owner may still use it. */
 	return rc;
+}
+
+/* A free pair of the family, or the reason there is none. */
+static int
+take_pair(struct table *t, uint8_t family, unsigned int flags, uint32_t *pair, uint32_t *next)
+{
+	if (t->pool[table_pool_slot(family)].size == 0)
+		return -EAFNOSUPPORT;
+	return table_pool_take(t, family, flags, pair, next);
+}
+
+int
+table_alloc_create_dual(struct table *t, const struct table_5tuple *client, unsigned int flags,
+			uint16_t client_port_index, uint64_t expires_ms, struct table_alloc **out,
+			uint32_t *reserved, int *v4_err, int *v6_err)
+{
+	uint32_t p4 = TABLE_NO_PAIR, p6 = TABLE_NO_PAIR, next = 0;
+	int rc;
+
+	*v4_err = *v6_err = 0;
+	if ((flags & TABLE_CREATE_RESERVE_NEXT) && reserved == NULL)
+		return -EINVAL;
+	if (rte_hash_lookup(t->by_client, client) >= 0)
+		return -EEXIST;
+	if (t->nfree == 0 || t->pool[0].free == 0 || t->pool[1].free == 0)
+		table_reclaim(t);
+	if (t->nfree == 0)
+		return -ENOSPC;
+	*v4_err = take_pair(t, STUN_FAMILY_IPV4, flags, &p4, &next);
+	*v6_err = take_pair(t, STUN_FAMILY_IPV6, 0, &p6, NULL);
+	if (*v4_err != 0 && *v6_err != 0)
+		return *v4_err == -EAFNOSUPPORT && *v6_err == -EAFNOSUPPORT ? -EAFNOSUPPORT
+		       : *v4_err == -EAFNOSUPPORT ? *v6_err : *v4_err;
+	if (*v4_err == 0)
+		rc = create_with_pair(t, client, STUN_FAMILY_IPV4, p4, p6, client_port_index,
+				      expires_ms, out);
+	else
+		rc = create_with_pair(t, client, STUN_FAMILY_IPV6, p6, TABLE_NO_PAIR,
+				      client_port_index, expires_ms, out);
+	if (rc != 0) {
+		if (*v4_err == 0 && (flags & TABLE_CREATE_RESERVE_NEXT))
+			table_pool_put(t, STUN_FAMILY_IPV4, next);
+		return rc;
+	}
+	if (*v4_err == 0 && (flags & TABLE_CREATE_RESERVE_NEXT))
+		*reserved = next;
+	return 0;
+}
+
+unsigned int
+table_alloc_families(const struct table *t, const struct table_alloc *a)
+{
+	uint32_t idx = (uint32_t)(a - t->entries);
+
+	return idx < t->capacity && t->state[idx] == TABLE_ENTRY_LIVE ? t->families[idx] : 0;
+}
+
+int
+table_alloc_drop_family(struct table *t, struct table_alloc *a, uint8_t family)
+{
+	uint32_t idx = entry_index(t, a);
+	unsigned int bit = TABLE_FAMILY_BIT(family), i, n;
+	const struct table_relay_key *k;
+	uint16_t port_index;
+
+	if (!table_family_valid(family) || idx >= t->capacity ||
+	    t->state[idx] != TABLE_ENTRY_LIVE || !(t->families[idx] & bit))
+		return -ENOENT;
+	if (t->families[idx] == bit)
+		return -EINVAL;
+	k = table_alloc_relay_for(a, family, &port_index);
+	rte_hash_del_key(t->by_relay, k);
+	t->families[idx] &= (uint8_t)~bit;
+	/* Nothing of that family may be relayed any more: its permissions and channels go. */
+	table_seq_write_begin(a);
+	for (i = n = 0; i < a->nperms; i++)
+		if (a->perms[i].family != family)
+			a->perms[n++] = a->perms[i];
+	memset(&a->perms[n], 0, sizeof(a->perms[0]) * (a->nperms - n));
+	a->nperms = (uint8_t)n;
+	for (i = n = 0; i < a->nchannels; i++)
+		if (a->channels[i].peer.family != family)
+			a->channels[n++] = a->channels[i];
+	memset(&a->channels[n], 0, sizeof(a->channels[0]) * (a->nchannels - n));
+	a->nchannels = (uint8_t)n;
+	table_seq_write_end(a);
+	return 0;
 }
 
 void
@@ -158,11 +249,14 @@ table_reservation_cancel(struct table *t, uint8_t family, uint32_t reserved)
 		table_pool_put(t, family, reserved);
 }
 
-/* The pair is taken (or reserved) already; on failure it is given back. */
+/*
+ * The pair (and pair_alt, an IPv6 pair for a dual allocation, or
+ * TABLE_NO_PAIR) is taken or reserved already; on failure it is given back.
+ */
 static int
 create_with_pair(struct table *t, const struct table_5tuple *client, uint8_t family,
-		 uint32_t pair, uint16_t client_port_index, uint64_t expires_ms,
-		 struct table_alloc **out)
+		 uint32_t pair, uint32_t pair_alt, uint16_t client_port_index,
+		 uint64_t expires_ms, struct table_alloc **out)
 {
 	const struct table_relay_addr *ra;
 	struct table_alloc *a;
@@ -183,19 +277,41 @@ create_with_pair(struct table *t, const struct table_5tuple *client, uint8_t fam
 	memcpy(a->ids.relay.addr, ra->addr, table_addr_len(family));
 	a->ids.client_port_index = client_port_index;
 	a->ids.relay_port_index = ra->port_index;
+	t->families[idx] = (uint8_t)TABLE_FAMILY_BIT(family);
+	if (pair_alt != TABLE_NO_PAIR) {
+		const struct table_relay_addr *ra6 = &t->params.relay_addrs[pair_alt >> 16];
+
+		a->ids.relay_alt.family = STUN_FAMILY_IPV6;
+		a->ids.relay_alt.port = (uint16_t)pair_alt;
+		memcpy(a->ids.relay_alt.addr, ra6->addr, 16);
+		a->ids.relay_alt_port_index = ra6->port_index;
+		t->families[idx] |= (uint8_t)TABLE_FAMILY_BIT(STUN_FAMILY_IPV6);
+	}
 	a->expires_ms = expires_ms;
 	t->pair[idx] = pair;
+	t->pair_alt[idx] = pair_alt;
 	memset(&t->owners[idx], 0, sizeof(t->owners[idx]));
 
 	table_tsan_release(a);
 	rc = rte_hash_add_key_data(t->by_relay, &a->ids.relay, a);
 	if (rc != 0)
 		goto undo_entry;
+	if (pair_alt != TABLE_NO_PAIR) {
+		rc = rte_hash_add_key_data(t->by_relay, &a->ids.relay_alt, a);
+		if (rc != 0) {
+			mark_dead(a);
+			rte_hash_del_key(t->by_relay, &a->ids.relay);
+			defer_entry(t, idx);
+			return rc;
+		}
+	}
 	rc = rte_hash_add_key_data(t->by_client, &a->ids.client, a);
 	if (rc != 0) {
 		/* A reader may have found it through the relay index already. */
 		mark_dead(a);
 		rte_hash_del_key(t->by_relay, &a->ids.relay);
+		if (pair_alt != TABLE_NO_PAIR)
+			rte_hash_del_key(t->by_relay, &a->ids.relay_alt);
 		defer_entry(t, idx);
 		return rc;
 	}
@@ -207,6 +323,8 @@ create_with_pair(struct table *t, const struct table_5tuple *client, uint8_t fam
 undo_entry:
 	/* Never published: straight back to the free lists. */
 	table_pool_put(t, family, pair);
+	if (pair_alt != TABLE_NO_PAIR)
+		table_pool_put(t, STUN_FAMILY_IPV6, pair_alt);
 	t->free_stack[t->nfree++] = idx;
 	return rc;
 }
@@ -220,9 +338,22 @@ table_alloc_delete(struct table *t, struct table_alloc *a)
 		return;
 	mark_dead(a);
 	rte_hash_del_key(t->by_client, &a->ids.client);
-	rte_hash_del_key(t->by_relay, &a->ids.relay);
+	if (t->families[idx] & TABLE_FAMILY_BIT(a->ids.relay.family))
+		rte_hash_del_key(t->by_relay, &a->ids.relay);
+	if (a->ids.relay_alt.family != 0 &&
+	    (t->families[idx] & TABLE_FAMILY_BIT(a->ids.relay_alt.family)))
+		rte_hash_del_key(t->by_relay, &a->ids.relay_alt);
+	t->families[idx] = 0;
 	t->count--;
 	defer_entry(t, idx);
+}
+
+struct table_alloc *
+table_alloc_at(struct table *t, uint32_t index)
+{
+	if (index >= t->capacity || t->state[index] != TABLE_ENTRY_LIVE)
+		return NULL;
+	return &t->entries[index];
 }
 
 void

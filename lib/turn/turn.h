@@ -42,12 +42,16 @@ struct turn_server {
 	const struct auth *auth;          /* NULL: no TURN service, Binding only */
 	struct table *table;
 	struct turn_policy policy;
+	/* A reload's policy (app/dturn/dturn_reload.c): once set, used instead of
+	 * policy. Published with a release store; read through turn_server_policy(). */
+	const struct turn_policy *reloaded_policy;
 	uint16_t channel_max;             /* STUN_CHANNEL_MAX or STUN_CHANNEL_MAX_RFC5766 */
 	uint32_t lifetime_max_s;
 	uint32_t allocations_per_user;    /* 0: unlimited */
 	struct turn_penalty_box *box;     /* sources refused for failing auth; NULL: off */
 	uint32_t bandwidth_rate;          /* bytes/s per allocation, both ways; 0: off */
 	uint32_t bandwidth_burst;         /* bytes */
+	struct stun_addr alternate_server; /* [turn] alternate_server; family 0: none */
 };
 
 /* Where a datagram came from and arrived at. */
@@ -62,6 +66,15 @@ struct turn_clock {
 	uint64_t now_ms;
 	uint64_t now_s;
 };
+
+/* The peer policy in force: a reloaded one if any, else the start-up one. */
+static inline const struct turn_policy *
+turn_server_policy(const struct turn_server *srv)
+{
+	const struct turn_policy *p = __atomic_load_n(&srv->reloaded_policy, __ATOMIC_ACQUIRE);
+
+	return p != NULL ? p : &srv->policy;
+}
 
 /* Fill a turn_server: software may be NULL or empty. */
 void turn_server_init(struct turn_server *srv, const char *software);
@@ -164,15 +177,26 @@ struct turn_reservation {
 	uint8_t family;
 };
 
+/* Users a management command revoked, until the next reload. */
+#define TURN_REVOKED_MAX 32
+
 /* The control lcore's state besides the table: per-user counts, reservations. */
 struct turn_control {
 	const struct turn_server *srv;
 	struct turn_quota *quota;
 	struct turn_failures *failures;   /* NULL: no limit on failed authentications */
 	struct turn_penalty_box *box;     /* the same box srv points to, writable here */
+	/* A failed authentication just put src in the penalty box: the app logs it
+	 * (rate-limited, app/dturn/dturn_events.c). NULL: not told. */
+	void (*on_blocked)(void *arg, const struct stun_addr *src);
+	void *on_blocked_arg;
 	uint64_t token_state;
 	unsigned int reservation_count;
 	struct turn_reservation reservations[TURN_RESERVATIONS_MAX];
+	/* Management (turn_admin.c): draining refuses new Allocates; revoked users get 401. */
+	bool draining;
+	unsigned int revoked_count;
+	char revoked[TURN_REVOKED_MAX][TABLE_USERNAME_MAX];
 };
 
 int turn_control_init(struct turn_control *ctl, const struct turn_server *srv,
@@ -191,6 +215,28 @@ size_t turn_handle_request(struct turn_control *ctl, const uint8_t *dgram, size_
 /* Expire allocations, permissions and channels; bounded work per call. */
 unsigned int turn_control_sweep(struct turn_control *ctl, const struct turn_clock *clk,
 				unsigned int budget);
+
+/*
+ * ---- management (turn_admin.c; control lcore only, like the handlers) ----
+ * What dturnctl asks of the running relay, through app/dturn/dturn_mgmt.c.
+ */
+
+/* Delete one allocation now, as Refresh with LIFETIME 0 does (quota released), counted. */
+void turn_admin_delete(struct turn_control *ctl, struct table_alloc *a, struct metrics_lcore *mx);
+/*
+ * Whether an allocation's owner is user: its username is user, or a TURN REST
+ * username "<expiry digits>:user" for it.
+ */
+bool turn_admin_owner_is(const struct table_alloc_owner *o, const char *user);
+/*
+ * Revoke user: delete every allocation it owns and answer its requests 401
+ * until turn_admin_unrevoke_all (a reload). Returns the allocations deleted,
+ * or -ENOSPC when TURN_REVOKED_MAX users are revoked already, -EINVAL for an
+ * empty or too long name. Revoking a revoked user again deletes what is left.
+ */
+int turn_admin_revoke(struct turn_control *ctl, const char *user, struct metrics_lcore *mx);
+bool turn_admin_revoked(const struct turn_control *ctl, const char *username, uint16_t len);
+void turn_admin_unrevoke_all(struct turn_control *ctl);
 
 /* The 5-tuple key of a client's allocation. */
 void turn_client_key(struct table_5tuple *k, const struct turn_endpoints *ep);

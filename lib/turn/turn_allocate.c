@@ -25,6 +25,7 @@ replay_or_mismatch(struct turn_req *r, struct table_alloc *a)
 struct port_choice {
 	unsigned int flags;                /* TABLE_CREATE_* */
 	struct turn_reservation *token;    /* RESERVATION-TOKEN presented */
+	bool dual;                         /* ADDITIONAL-ADDRESS-FAMILY: IPv4 and IPv6 */
 };
 
 /* Steps of §7.2 before anything is created; 0 when the request may have an allocation. */
@@ -64,6 +65,7 @@ check_request(struct turn_req *r, uint8_t *family, struct port_choice *pc)
 		    stun_get_additional_address_family(m, &fam) != STUN_OK ||
 		    fam != STUN_FAMILY_IPV6)
 			return 400;
+		pc->dual = true;
 	}
 	if (stun_find(m, STUN_ATTR_REQUESTED_ADDRESS_FAMILY, 0) >= 0) {
 		if (stun_get_requested_address_family(m, &fam) != STUN_OK)
@@ -113,12 +115,55 @@ add_address_error(struct stun_builder *b, uint8_t family, uint16_t code)
 }
 
 static void
-relay_addr_of(const struct table_alloc *a, struct stun_addr *out)
+add_relayed(struct stun_builder *b, const struct table_relay_key *k)
 {
-	memset(out, 0, sizeof(*out));
-	out->family = a->ids.relay.family;
-	out->port = a->ids.relay.port;
-	memcpy(out->addr, a->ids.relay.addr, sizeof(out->addr));
+	struct stun_addr out;
+
+	memset(&out, 0, sizeof(out));
+	out.family = k->family;
+	out.port = k->port;
+	memcpy(out.addr, k->addr, sizeof(out.addr));
+	stun_add_xor_addr(b, STUN_ATTR_XOR_RELAYED_ADDRESS, &out);
+}
+
+/* The table's reason a family could not be had, as the §7.2 / §18.14 code. */
+static uint16_t
+family_error(int err)
+{
+	return err == -EAFNOSUPPORT ? 440 : 508;
+}
+
+/* Make the allocation (§7.2); 0 or the error code. Dual: the refused half's reasons. */
+static uint16_t
+create(struct turn_req *r, const struct table_5tuple *key, uint8_t family,
+       const struct port_choice *pc, uint64_t expires, struct table_alloc **a,
+       uint64_t *token, int *v4_err, int *v6_err)
+{
+	const struct turn_server *srv = r->srv;
+	uint32_t reserved = 0;
+	int ret;
+
+	*v4_err = *v6_err = 0;
+	if (pc->token != NULL)
+		ret = table_alloc_create_reserved(srv->table, key, family, pc->token->pair,
+						  r->ep->port_index, expires, a);
+	else if (pc->dual)
+		ret = table_alloc_create_dual(srv->table, key, pc->flags, r->ep->port_index, expires,
+					      a, &reserved, v4_err, v6_err);
+	else
+		ret = table_alloc_create_flags(srv->table, key, family, pc->flags, r->ep->port_index,
+					       expires, a, &reserved);
+	/* A dual allocation that got no IPv4 half reserved nothing. */
+	if (ret == 0 && (pc->flags & TABLE_CREATE_RESERVE_NEXT) && *v4_err == 0) {
+		uint8_t rfam = (*a)->ids.relay.family;
+
+		if (turn_reservation_add(r->ctl, rfam, reserved, r->clk->now_ms, token) != 0) {
+			table_reservation_cancel(srv->table, rfam, reserved);
+			table_alloc_delete(srv->table, *a);
+			ret = -ENOSPC;
+		}
+	}
+	return ret == 0 ? 0 : ret == -EAFNOSUPPORT ? 440 : 508;
 }
 
 size_t
@@ -143,6 +188,9 @@ turn_handle_allocate(struct turn_req *r)
 		table_alloc_delete(srv->table, a);
 		metrics_inc(r->mx, METRICS_TURN_EXPIRED);
 	}
+	/* Draining (dturnctl drain): no new allocation; retransmissions above still replay. */
+	if (r->ctl->draining)
+		return turn_reply_drain(r);
 
 	struct port_choice pc = { 0 };
 
@@ -159,33 +207,22 @@ turn_handle_allocate(struct turn_req *r)
 		return turn_reply_error(r, 486);
 
 	uint64_t expires = r->clk->now_ms + (uint64_t)lifetime * 1000;
-	uint32_t reserved = 0;
 	uint64_t token = 0;
-	int ret;
+	int v4_err, v6_err;
 
-	if (pc.token != NULL)
-		ret = table_alloc_create_reserved(srv->table, &key, family, pc.token->pair,
-						  r->ep->port_index, expires, &a);
-	else
-		ret = table_alloc_create_flags(srv->table, &key, family, pc.flags, r->ep->port_index,
-					       expires, &a, &reserved);
-	if (ret == 0 && (pc.flags & TABLE_CREATE_RESERVE_NEXT) &&
-	    turn_reservation_add(r->ctl, family, reserved, r->clk->now_ms, &token) != 0) {
-		table_reservation_cancel(srv->table, family, reserved);
-		table_alloc_delete(srv->table, a);
-		ret = -ENOSPC;
-	}
-	if (ret != 0) {
+	code = create(r, &key, family, &pc, expires, &a, &token, &v4_err, &v6_err);
+	if (code != 0) {
 		turn_quota_release(r->ctl->quota, r->id.username, r->id.username_len);
-		return turn_reply_error(r, ret == -EAFNOSUPPORT ? 440 : 508);
+		return turn_reply_error(r, code);
 	}
 
 	struct stun_builder b;
-	struct stun_addr relayed;
 
-	relay_addr_of(a, &relayed);
 	turn_reply_begin_success(r, &b);
-	stun_add_xor_addr(&b, STUN_ATTR_XOR_RELAYED_ADDRESS, &relayed);
+	/* IPv4 first: a dual allocation's primary is IPv4 whenever it has one. */
+	add_relayed(&b, &a->ids.relay);
+	if (a->ids.relay_alt.family != 0)
+		add_relayed(&b, &a->ids.relay_alt);
 	stun_add_u32(&b, STUN_ATTR_LIFETIME, lifetime);
 	stun_add_xor_addr(&b, STUN_ATTR_XOR_MAPPED_ADDRESS, &r->ep->client);
 	if (token != 0) {
@@ -195,9 +232,11 @@ turn_handle_allocate(struct turn_req *r)
 			t8[i] = (uint8_t)(token >> (56 - 8 * i));
 		stun_add_attr(&b, STUN_ATTR_RESERVATION_TOKEN, t8, sizeof(t8));
 	}
-	/* §7.2: dual allocations are not made here; the IPv6 half is refused in the success. */
-	if (stun_find(r->msg, STUN_ATTR_ADDITIONAL_ADDRESS_FAMILY, 0) >= 0)
-		add_address_error(&b, STUN_FAMILY_IPV6, 440);
+	/* §7.2: the half of a dual allocation that could not be had is named in the success. */
+	if (v4_err != 0)
+		add_address_error(&b, STUN_FAMILY_IPV4, family_error(v4_err));
+	if (v6_err != 0)
+		add_address_error(&b, STUN_FAMILY_IPV6, family_error(v6_err));
 
 	size_t n = turn_reply_finish(r, &b);
 
@@ -211,5 +250,7 @@ turn_handle_allocate(struct turn_req *r)
 		turn_reservation_remove(r->ctl, pc.token, false);
 	remember(r, a, n);
 	metrics_inc(r->mx, METRICS_TURN_ALLOCATED);
+	if (a->ids.relay_alt.family != 0)
+		metrics_inc(r->mx, METRICS_TURN_DUAL_ALLOCATED);
 	return n;
 }

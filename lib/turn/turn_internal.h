@@ -55,6 +55,9 @@ struct turn_reservation *turn_reservation_find(struct turn_control *ctl, uint64_
 void turn_reservation_remove(struct turn_control *ctl, struct turn_reservation *r, bool give_back);
 void turn_reservations_expire(struct turn_control *ctl, uint64_t now_ms);
 
+/* turn_admin.c: the answer to an Allocate while draining (300 + ALTERNATE-SERVER, or 508). */
+size_t turn_reply_drain(struct turn_req *r);
+
 /* turn_quota.c (control lcore only) */
 int turn_quota_take(struct turn_quota *q, const char *user, uint16_t len, uint32_t limit);
 void turn_quota_release(struct turn_quota *q, const char *user, uint16_t len);

@@ -13,13 +13,22 @@ turn_handle_refresh(struct turn_req *r)
 	if (a == NULL)
 		return reply;
 	/* §7.3: a family that does not match the allocation's is 443. */
-	if (stun_find(r->msg, STUN_ATTR_REQUESTED_ADDRESS_FAMILY, 0) >= 0 &&
-	    (stun_get_requested_address_family(r->msg, &fam) != STUN_OK || fam != a->ids.relay.family))
+	bool one_family = stun_find(r->msg, STUN_ATTR_REQUESTED_ADDRESS_FAMILY, 0) >= 0;
+	unsigned int families = table_alloc_families(r->srv->table, a);
+
+	if (one_family &&
+	    (stun_get_requested_address_family(r->msg, &fam) != STUN_OK ||
+	     (fam != STUN_FAMILY_IPV4 && fam != STUN_FAMILY_IPV6) ||
+	     !(families & TABLE_FAMILY_BIT(fam))))
 		return turn_reply_error(r, 443);
 
 	uint32_t lifetime = turn_lifetime(r->srv, r->msg, &zero);
 
-	if (zero) {
+	/* §7.3: lifetime 0 with a family deletes that half of a dual allocation only. */
+	if (zero && one_family && families != TABLE_FAMILY_BIT(fam)) {
+		table_alloc_drop_family(r->srv->table, a, fam);
+		metrics_inc(r->mx, METRICS_TURN_FAMILY_DELETED);
+	} else if (zero) {
 		const struct table_alloc_owner *o = table_owner(r->srv->table, a);
 
 		turn_quota_release(r->ctl->quota, o->username, o->username_len);

@@ -9,13 +9,24 @@
 
 #include "turn_internal.h"
 
-static void
-relay_addr(const struct table_alloc *a, struct stun_addr *out)
+/*
+ * The allocation's relayed address of the peer's family (a dual allocation
+ * has two, RFC 8656 §7.2) and the net port that owns it; false when it has
+ * none of that family.
+ */
+static bool
+relay_addr_for(const struct table_alloc *a, uint8_t family, struct stun_addr *out,
+	       uint16_t *port_index)
 {
+	const struct table_relay_key *k = table_alloc_relay_for(a, family, port_index);
+
+	if (k == NULL)
+		return false;
 	memset(out, 0, sizeof(*out));
-	out->family = a->ids.relay.family;
-	out->port = a->ids.relay.port;
-	memcpy(out->addr, a->ids.relay.addr, sizeof(out->addr));
+	out->family = k->family;
+	out->port = k->port;
+	memcpy(out->addr, k->addr, sizeof(out->addr));
+	return true;
 }
 
 static void
@@ -66,6 +77,7 @@ to_client(const struct turn_server *srv, struct table_alloc *a, const struct stu
 	rel->peer = *peer;
 	if (!table_channel_number(a, peer, clk->now_ms, &rel->channel))
 		rel->channel = 0;
+	table_traffic_add(&a->traffic.to_client_bytes, &a->traffic.to_client_packets, rel->data_len);
 	metrics_inc(mx, rel->channel != 0 ? METRICS_RELAY_TO_CLIENT_CHANNEL
 					  : METRICS_RELAY_TO_CLIENT_DATA);
 	return TURN_VERDICT_RELAY;
@@ -90,7 +102,7 @@ from_client(const struct turn_server *srv, struct table_alloc *a,
 
 	bool relayed = table_is_relay_addr(srv->table, peer->family, peer->addr);
 
-	if (recheck && !turn_peer_class_allowed(turn_policy_check(&srv->policy, peer->family,
+	if (recheck && !turn_peer_class_allowed(turn_policy_check(turn_server_policy(srv), peer->family,
 								   peer->addr, relayed))) {
 		metrics_inc(mx, METRICS_DROP_RELAY_POLICY);
 		return TURN_VERDICT_DROP;
@@ -109,19 +121,31 @@ from_client(const struct turn_server *srv, struct table_alloc *a,
 			return TURN_VERDICT_DROP;
 		}
 		/* To the target, the data comes from the sender's relayed address. */
-		relay_addr(a, &from);
+		uint16_t unused;
+
+		if (!relay_addr_for(a, peer->family, &from, &unused)) {
+			metrics_inc(mx, METRICS_DROP_RELAY_NO_PERMISSION);
+			return TURN_VERDICT_DROP;
+		}
 
 		enum turn_verdict v = to_client(srv, target, &from, clk, rel, mx);
 
-		if (v == TURN_VERDICT_RELAY)
+		if (v == TURN_VERDICT_RELAY) {
+			table_traffic_add(&a->traffic.to_peer_bytes, &a->traffic.to_peer_packets,
+					  rel->data_len);
 			metrics_inc(mx, METRICS_RELAY_HAIRPIN);
+		}
 		return v;
 	}
+	/* A permission exists only for a family the allocation has, so this always finds one. */
+	if (!relay_addr_for(a, peer->family, &rel->src, &rel->port_index)) {
+		metrics_inc(mx, METRICS_DROP_RELAY_NO_PERMISSION);
+		return TURN_VERDICT_DROP;
+	}
 	rel->to_client = false;
-	rel->port_index = a->ids.relay_port_index;
-	relay_addr(a, &rel->src);
 	rel->dst = *peer;
 	rel->channel = 0;
+	table_traffic_add(&a->traffic.to_peer_bytes, &a->traffic.to_peer_packets, rel->data_len);
 	metrics_inc(mx, METRICS_RELAY_TO_PEER);
 	return TURN_VERDICT_RELAY;
 }
@@ -164,7 +188,7 @@ turn_handle_send(const struct turn_server *srv, const struct stun_msg *msg,
 	a = client_allocation(srv, ep, clk, mx);
 	if (a == NULL)
 		return TURN_VERDICT_DROP;
-	if (peer.family != a->ids.relay.family) {
+	if (peer.family != a->ids.relay.family && peer.family != a->ids.relay_alt.family) {
 		metrics_inc(mx, METRICS_DROP_RELAY_SEND_INVALID);
 		return TURN_VERDICT_DROP;
 	}

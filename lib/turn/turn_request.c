@@ -20,8 +20,11 @@ turn_client_key(struct table_5tuple *k, const struct turn_endpoints *ep)
 void
 turn_count_failure(struct turn_req *r)
 {
-	if (turn_failure_record(r->ctl->failures, r->ctl->box, &r->ep->client, r->clk->now_ms))
+	if (turn_failure_record(r->ctl->failures, r->ctl->box, &r->ep->client, r->clk->now_ms)) {
 		metrics_inc(r->mx, METRICS_TURN_SOURCE_BLOCKED);
+		if (r->ctl->on_blocked != NULL)
+			r->ctl->on_blocked(r->ctl->on_blocked_arg, &r->ep->client);
+	}
 }
 
 bool
@@ -104,8 +107,9 @@ turn_check_peer(struct turn_req *r, const struct table_alloc *a, const struct st
 {
 	const struct table *t = r->srv->table;
 
-	/* RFC 8656 §9.1: the peer must be of the relayed address's family. */
-	if (peer->family != a->ids.relay.family)
+	/* RFC 8656 §9.1: the peer must be of a relayed address's family (two in a dual allocation). */
+	if (!(table_alloc_families(t, a) & TABLE_FAMILY_BIT(peer->family)) ||
+	    (peer->family != STUN_FAMILY_IPV4 && peer->family != STUN_FAMILY_IPV6))
 		return 443;
 
 	/*
@@ -116,8 +120,8 @@ turn_check_peer(struct turn_req *r, const struct table_alloc *a, const struct st
 	bool relayed = table_is_relay_addr(t, peer->family, peer->addr);
 
 	/* turn_policy.h: longest prefix, always-denied ranges first; 403 is counted by the reply. */
-	if (!turn_peer_class_allowed(turn_policy_check(&r->srv->policy, peer->family, peer->addr,
-						       relayed)))
+	if (!turn_peer_class_allowed(turn_policy_check(turn_server_policy(r->srv), peer->family,
+						       peer->addr, relayed)))
 		return 403;
 	return 0;
 }
@@ -168,6 +172,12 @@ turn_handle_request(struct turn_control *ctl, const uint8_t *dgram, size_t len,
 	}
 	if (!turn_authenticate(&r, &reply))
 		return reply;
+	/* Revoked by dturnctl until a reload: answered as an unknown user is (unsigned 401). */
+	if (ctl->revoked_count > 0 && turn_admin_revoked(ctl, r.id.username, r.id.username_len)) {
+		metrics_inc(mx, METRICS_TURN_REVOKED_REFUSED);
+		r.authenticated = false;
+		return turn_reply_error(&r, 401);
+	}
 
 	switch (msg.method) {
 	case STUN_METHOD_ALLOCATE:

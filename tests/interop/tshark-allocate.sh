@@ -11,8 +11,19 @@
 # (uclient puts FINGERPRINT in each request), and in the capture: the 401 challenge, an
 # Allocate success, a ChannelBind success, a CreatePermission success, ChannelData and a
 # Data indication from the server, and relayed datagrams from 198.19.0.1 to the peer.
+#
+# DTURN_TSHARK_FAMILY=6 (tshark-allocate-v6.sh) does the same over IPv6: the client talks
+# to 2001:db8:18::1, asks for an IPv6 relayed address (-x) and relays to 2001:db8:19::2.
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
+FAMILY=${DTURN_TSHARK_FAMILY:-4}
+if [ "$FAMILY" = 6 ]; then
+	NAME=$NAME-v6
+	UC_SERVER=$SERVER_V6 UC_RELAY=$RELAY_V6 UC_PEER_ADDRS=$PEER_V6
+	SERVER=$SERVER_V6 RELAY=$RELAY_V6 PEER=$PEER_V6 IP=ipv6 V6FLAG=-x
+else
+	SERVER=$SERVER_V4 RELAY=$RELAY_V4 PEER=$PEER_V4 IP=ip V6FLAG=
+fi
 . "$(dirname "$0")/lib/uclient.sh"
 PEER_CAPTURE_IF=${DTURN_PEER_CAPTURE_IF:-$CAPTURE_IF}
 require_ns "$CLIENT_NS" "$PEER_NS"
@@ -53,9 +64,11 @@ sleep 0.3
 
 start_peer
 probe_allocate -p "$STUN_PORT" --password "$TURN_PASSWORD"
-run_uclient -u "$TURN_USER" -w "$TURN_PASSWORD" -c -e "$PEER_V4" -r "$PEER_PORT" -m 1 -n 5 -p "$STUN_PORT"
+# shellcheck disable=SC2086 # V6FLAG is empty or -x
+run_uclient -u "$TURN_USER" -w "$TURN_PASSWORD" $V6FLAG -c -e "$PEER" -r "$PEER_PORT" -m 1 -n 5 -p "$STUN_PORT"
 check_uclient 5 1
-run_uclient -u "$TURN_USER" -w "$TURN_PASSWORD" -c -s -e "$PEER_V4" -r "$PEER_PORT" -m 1 -n 5 -p "$STUN_PORT"
+# shellcheck disable=SC2086
+run_uclient -u "$TURN_USER" -w "$TURN_PASSWORD" $V6FLAG -c -s -e "$PEER" -r "$PEER_PORT" -m 1 -n 5 -p "$STUN_PORT"
 check_uclient 5 1
 sleep 0.5
 for p in $tpid $ppid_; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
@@ -88,7 +101,7 @@ done
 badfp=$(count "$cap" 'stun.att.crc32.bad || stun.att.crc32.status == 0')
 is_zero "$badfp" || fail "$badfp frame(s) with a wrong FINGERPRINT: $(frames "$cap" 'stun.att.crc32.bad || stun.att.crc32.status == 0')"
 
-from_server="ip.src == $SERVER_V4 && udp.srcport == $STUN_PORT"
+from_server="$IP.src == $SERVER && udp.srcport == $STUN_PORT"
 responses="$from_server && (stun.type & 0x0100)"
 nofp=$(count "$cap" "$responses && !(stun.att.crc32.status == 1)")
 is_zero "$nofp" || fail "$nofp response(s) from the server without a verified FINGERPRINT: $(frames "$cap" "$responses && !(stun.att.crc32.status == 1)")"
@@ -99,6 +112,6 @@ for want in "0x0113 && stun.att.error.class == 4 && stun.att.error == 1:Allocate
 	at_least "$(count "$cap" "$filter")" 1 || fail "no $what from the server in the capture ($(count "$cap" udp) UDP frames)"
 done
 at_least "$(count "$cap" "$from_server && stun.channel")" 5 || fail "fewer than 5 ChannelData messages from the server in the capture"
-to_peer="ip.src == $RELAY_V4 && ip.dst == $PEER_V4 && udp.dstport == $PEER_PORT"
-at_least "$(count "$pcap" "$to_peer")" 10 || fail "fewer than 10 relayed datagrams $RELAY_V4 -> $PEER_V4:$PEER_PORT in the peer-side capture ($(count "$pcap" udp) UDP frames)"
+to_peer="$IP.src == $RELAY && $IP.dst == $PEER && udp.dstport == $PEER_PORT"
+at_least "$(count "$pcap" "$to_peer")" 10 || fail "fewer than 10 relayed datagrams $RELAY -> $PEER:$PEER_PORT in the peer-side capture ($(count "$pcap" udp) UDP frames)"
 pass

@@ -16,8 +16,10 @@ CAPTURE_IF=${DTURN_CAPTURE_IF:-eth0}
 # TURN: the echo peer (turnutils_peer) and where dturn relays from. With a stand-in server
 # that has no peer-side address, DTURN_PEER_NS / DTURN_PEER_V4 / DTURN_RELAY_V4 move them.
 PEER_V4=${DTURN_PEER_V4:-198.19.0.2}
+PEER_V6=${DTURN_PEER_V6:-2001:db8:19::2}
 PEER_PORT=${DTURN_PEER_PORT:-3480}
 RELAY_V4=${DTURN_RELAY_V4:-198.19.0.1}
+RELAY_V6=${DTURN_RELAY_V6:-2001:db8:19::1}
 RELAY_PORT_MIN=49152
 RELAY_PORT_MAX=65535
 REST_PORT=${DTURN_REST_PORT:-$STUN_PORT}

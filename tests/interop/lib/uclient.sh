@@ -12,6 +12,12 @@
 # on", not help. It never prints the error code of a refusal: lib/turn_allocate.py does.
 
 UCLIENT_SECONDS=${DTURN_UCLIENT_SECONDS:-90}
+# IPv6 and mixed-family cases set these before the helpers run: the address uclient talks
+# to, the relayed address check_uclient expects (its family picks uclient's "IPv4." or
+# "IPv6." lines), and the addresses turnutils_peer listens on (one -L each).
+UC_SERVER=${UC_SERVER:-$SERVER_V4}
+UC_RELAY=${UC_RELAY:-$RELAY_V4}
+UC_PEER_ADDRS=${UC_PEER_ADDRS:-$PEER_V4}
 PEER_SECONDS=${DTURN_PEER_SECONDS:-110}
 UC_TMP=
 PEER_PID=
@@ -30,22 +36,26 @@ uclient_setup() {
 	trap uclient_cleanup EXIT
 }
 
-# turnutils_peer in the peer namespace on PEER_V4:PEER_PORT, bounded by timeout; started
-# without a shell function so that $! is the timeout process ('ip netns exec' execs it).
+# turnutils_peer in the peer namespace on each of UC_PEER_ADDRS, port PEER_PORT, bounded by
+# timeout; started without a shell function so that $! is the timeout process ('ip netns
+# exec' execs it).
 start_peer() {
+	local a listen=() want
 	require_ns "$PEER_NS"
 	if ip netns exec "$PEER_NS" ss -Hlun "sport = :$PEER_PORT" 2>/dev/null | grep -q .; then
 		fail "UDP port $PEER_PORT is already bound in $PEER_NS (a stray turnutils_peer?)"
 	fi
-	ip netns exec "$PEER_NS" timeout "$PEER_SECONDS" turnutils_peer -L "$PEER_V4" -p "$PEER_PORT" \
+	for a in $UC_PEER_ADDRS; do listen+=(-L "$a"); done
+	want=$(wc -w <<<"$UC_PEER_ADDRS")
+	ip netns exec "$PEER_NS" timeout "$PEER_SECONDS" turnutils_peer "${listen[@]}" -p "$PEER_PORT" \
 		>"$UC_TMP/peer.log" 2>&1 &
 	PEER_PID=$!
 	for _ in $(seq 50); do
-		ip netns exec "$PEER_NS" ss -Hlun "sport = :$PEER_PORT" 2>/dev/null | grep -q . && return 0
+		[ "$(ip netns exec "$PEER_NS" ss -Hlun "sport = :$PEER_PORT" 2>/dev/null | grep -c .)" -ge "$want" ] && return 0
 		[ -d "/proc/$PEER_PID" ] || fail "turnutils_peer did not start: $(tr '\n' ' ' <"$UC_TMP/peer.log" | cut -c1-200)"
 		sleep 0.1
 	done
-	fail "turnutils_peer not listening on $PEER_V4:$PEER_PORT in $PEER_NS after 5 s"
+	fail "turnutils_peer not listening on $UC_PEER_ADDRS port $PEER_PORT in $PEER_NS after 5 s"
 }
 
 # One Allocate with lib/turn_allocate.py first (released at once), so that a server that
@@ -54,8 +64,8 @@ start_peer() {
 probe_allocate() {
 	local out rc=0
 	require_ns "$CLIENT_NS"
-	out=$(in_client timeout 20 python3 "$INTEROP_DIR/lib/turn_allocate.py" "$@" "$SERVER_V4" 2>&1) || rc=$?
-	[ $rc -eq 0 ] || fail "probe Allocate to $SERVER_V4 ($*) failed (exit $rc): $(grep -E '^(error|result|challenge)[: ]' <<<"$out" | tr '\n' ' ' | cut -c1-240)"
+	out=$(in_client timeout 20 python3 "$INTEROP_DIR/lib/turn_allocate.py" "$@" "$UC_SERVER" 2>&1) || rc=$?
+	[ $rc -eq 0 ] || fail "probe Allocate to $UC_SERVER ($*) failed (exit $rc): $(grep -E '^(error|result|challenge)[: ]' <<<"$out" | tr '\n' ' ' | cut -c1-240)"
 }
 
 # Run turnutils_uclient in the client namespace; output in $UC_TMP/uclient.log, exit
@@ -63,13 +73,13 @@ probe_allocate() {
 run_uclient() {
 	require_ns "$CLIENT_NS"
 	UC_RC=0
-	in_client timeout "$UCLIENT_SECONDS" turnutils_uclient -v "$@" "$SERVER_V4" \
+	in_client timeout "$UCLIENT_SECONDS" turnutils_uclient -v "$@" "$UC_SERVER" \
 		>"$UC_TMP/uclient.log" 2>&1 || UC_RC=$?
 	UC_ARGS="$*"
 }
 
 # Every message came back: exit 0, tot_send_msgs == expected == tot_recv_msgs, 0 lost,
-# 0 send dropped, and at least min-allocations relayed addresses, all RELAY_V4 with a port
+# 0 send dropped, and at least min-allocations relayed addresses, all UC_RELAY with a port
 # in RELAY_PORT_MIN..RELAY_PORT_MAX.
 check_uclient() { # expected-messages min-allocations
 	local want=$1 min_alloc=$2 log=$UC_TMP/uclient.log sent recv lost dropped relays bad
@@ -84,9 +94,12 @@ check_uclient() { # expected-messages min-allocations
 	[ "$sent" -eq "$want" ] || fail "sent $sent messages, expected $want (send dropped $dropped)"
 	[ "$recv" -eq "$sent" ] || fail "sent $sent, received $recv back (lost $lost)"
 	[ "$lost" -eq 0 ] && [ "$dropped" -eq 0 ] || fail "lost $lost, send dropped $dropped"
-	relays=$(sed -n 's/.*IPv4\. Received relay addr: \([0-9.]*\):\([0-9]*\)$/\1 \2/p' "$log")
-	[ "$(grep -c . <<<"$relays")" -ge "$min_alloc" ] || fail "$(grep -c . <<<"$relays") relayed address(es) reported, expected at least $min_alloc"
-	bad=$(awk -v a="$RELAY_V4" -v lo="$RELAY_PORT_MIN" -v hi="$RELAY_PORT_MAX" \
+	# "IPv4. Received relay addr: 198.19.0.1:49152" or "IPv6. ...: 2001:db8:19::1:49152"
+	local fam=IPv4
+	case $UC_RELAY in *:*) fam=IPv6 ;; esac
+	relays=$(sed -n "s/.*$fam\\. Received relay addr: \\[\\{0,1\\}\\([0-9a-f.:]*\\)\\]\\{0,1\\}:\\([0-9]*\\)\$/\\1 \\2/p" "$log")
+	[ "$(grep -c . <<<"$relays")" -ge "$min_alloc" ] || fail "$(grep -c . <<<"$relays") $fam relayed address(es) reported, expected at least $min_alloc ($(grep -m1 'relay addr' "$log" || true))"
+	bad=$(awk -v a="$UC_RELAY" -v lo="$RELAY_PORT_MIN" -v hi="$RELAY_PORT_MAX" \
 		'$1 != a || $2 < lo || $2 > hi { print $1 ":" $2 }' <<<"$relays" | head -n 3 | tr '\n' ' ' | sed 's/ $//')
-	[ -z "$bad" ] || fail "relayed address(es) $bad not $RELAY_V4:$RELAY_PORT_MIN-$RELAY_PORT_MAX"
+	[ -z "$bad" ] || fail "relayed address(es) $bad not $UC_RELAY:$RELAY_PORT_MIN-$RELAY_PORT_MAX"
 }

@@ -54,6 +54,8 @@
 #define PEER_NOPERM "198.19.0.3"
 #define PEER_UNKNOWN "198.19.0.4"
 #define PEER_SILENT "198.19.0.5"
+#define RELAY6 "2001:db8:19::1"
+#define PEER6 "2001:db8:19::2"
 
 static const struct rte_ether_addr mac_a = { { 0x02, 0, 0, 0, 0x18, 0x02 } };
 static const struct rte_ether_addr mac_b = { { 0x02, 0, 0, 0, 0x18, 0x03 } };
@@ -88,11 +90,14 @@ struct client {
 	char nonce[AUTH_NONCE_MAX];
 	uint16_t nonce_len;
 	struct stun_addr relayed;
+	struct stun_addr relayed6;  /* a dual allocation's IPv6 relayed address */
 };
 
 static struct client A = { .ip = "198.18.0.2", .server = SRV4, .port = 40000, .mac = &mac_a };
 static struct client A6 = { .ip = "2001:db8:18::2", .server = SRV6, .port = 40002, .mac = &mac_a };
 static struct client B = { .ip = "198.18.0.3", .server = SRV4, .port = 40001, .mac = &mac_b };
+/* A's host again, from another port: the dual-stack allocation. */
+static struct client D = { .ip = "198.18.0.2", .server = SRV4, .port = 40020, .mac = &mac_a };
 
 /* ---------------------------------------------------------------- driving */
 
@@ -452,9 +457,12 @@ out_arp(unsigned int port, unsigned int i, uint16_t op, const struct rte_ether_a
 
 /* ---------------------------------------------------------------- TURN steps */
 
-/* Allocate without credentials (401 through the control ring), then with them. */
+/*
+ * Allocate without credentials (401 through the control ring), then with them;
+ * dual: with ADDITIONAL-ADDRESS-FAMILY IPv6 (RFC 8656 §7.2), both relayed addresses.
+ */
 static void
-allocate(struct client *c)
+allocate_family(struct client *c, bool dual)
 {
 	struct stun_msg m;
 	struct stun_bytes realm, nonce;
@@ -484,23 +492,42 @@ allocate(struct client *c)
 	begin();
 	req_begin(&q, STUN_METHOD_ALLOCATE, STUN_CLASS_REQUEST);
 	stun_add_requested_transport(&q.b, TURN_PROTO_UDP);
+	if (dual)
+		stun_add_u32(&q.b, STUN_ATTR_ADDITIONAL_ADDRESS_FAMILY,
+			     (uint32_t)STUN_FAMILY_IPV6 << 24);
 	req_finish(&q, c, true, false);
 	client_send(c, &q);
 	CU_ASSERT(sent(1, 0));
 	CU_ASSERT(W_MOVED(METRICS_RX_PACKETS, METRICS_UDP_RECEIVED, METRICS_TURN_TO_CONTROL,
 			  METRICS_TX_PACKETS));
-	CU_ASSERT(C_MOVED(METRICS_TURN_ALLOCATED));
+	if (dual) {
+		CU_ASSERT(C_MOVED(METRICS_TURN_ALLOCATED, METRICS_TURN_DUAL_ALLOCATED));
+	} else {
+		CU_ASSERT(C_MOVED(METRICS_TURN_ALLOCATED));
+	}
 	CU_ASSERT_FATAL(out_stun_to(c, q.tid, &m));
 	CU_ASSERT_FATAL(is_msg(&m, STUN_METHOD_ALLOCATE, STUN_CLASS_SUCCESS, 0));
 	CU_ASSERT(signed_by(&m, c));
 	CU_ASSERT_FATAL(stun_get_xor_relayed_address(&m, 0, &c->relayed) == STUN_OK);
 	CU_ASSERT(c->relayed.port >= PORT_MIN && c->relayed.port <= PORT_MAX);
 	CU_ASSERT(addr_is(&c->relayed, RELAY4, c->relayed.port));
+	if (dual) {
+		CU_ASSERT_FATAL(stun_get_xor_relayed_address(&m, 1, &c->relayed6) == STUN_OK);
+		CU_ASSERT(addr_is(&c->relayed6, RELAY6, c->relayed6.port));
+		CU_ASSERT(c->relayed6.port >= PORT_MIN && c->relayed6.port <= PORT_MAX);
+	}
+	CU_ASSERT(stun_find(&m, STUN_ATTR_ADDRESS_ERROR_CODE, 0) < 0);
 	CU_ASSERT(stun_get_xor_mapped_address(&m, &mapped) == STUN_OK &&
 		  addr_is(&mapped, c->ip, c->port));
 	CU_ASSERT(stun_get_lifetime(&m, &lifetime) == STUN_OK &&
 		  lifetime == TURN_ALLOCATION_LIFETIME_DEFAULT);
 	CU_ASSERT(no_leak());
+}
+
+static void
+allocate(struct client *c)
+{
+	allocate_family(c, false);
 }
 
 /* CreatePermission for one peer IP: success, signed. */
@@ -1147,6 +1174,108 @@ test_refresh_zero(void)
 	CU_ASSERT(no_leak());
 }
 
+/* ---------------------------------------------- case 11: dual-stack allocation */
+
+/*
+ * One allocation with an IPv4 and an IPv6 relayed address (RFC 8656 §7.2)
+ * used by an IPv4 client towards an IPv6 peer over a channel and an IPv4 peer
+ * with an indication, all through the burst path: the IPv6 datagrams leave
+ * from the IPv6 relayed address with a valid UDP checksum (mandatory in IPv6),
+ * and the IPv6 peer's answer comes back to the IPv4 client as ChannelData.
+ */
+static void
+test_dual_stack(void)
+{
+	static const uint8_t cd[] = { 0x40, 0x05, 0x00, 0x05, 'v', '6', 'o', 'u', 't', 0, 0, 0 };
+	struct stun_channel_data ch;
+	struct stun_addr peer6;
+	struct want_udp w;
+	struct stun_msg m;
+	struct fr_out o;
+	struct req q;
+
+	allocate_family(&D, true);
+	permit(&D, PEER6);
+	permit(&D, PEER);
+
+	begin();
+	stun_addr_of(&peer6, PEER6, 5000);
+	req_begin(&q, STUN_METHOD_CHANNEL_BIND, STUN_CLASS_REQUEST);
+	stun_add_channel_number(&q.b, 0x4005);
+	stun_add_xor_addr(&q.b, STUN_ATTR_XOR_PEER_ADDRESS, &peer6);
+	req_finish(&q, &D, true, false);
+	client_send(&D, &q);
+	CU_ASSERT(sent(1, 0));
+	CU_ASSERT(C_MOVED(METRICS_TURN_CHANNELS));
+	CU_ASSERT_FATAL(out_stun_to(&D, q.tid, &m));
+	CU_ASSERT(is_msg(&m, STUN_METHOD_CHANNEL_BIND, STUN_CLASS_SUCCESS, 0));
+
+	/* ChannelData to the IPv6 peer, whose neighbour is unknown: held, solicited. */
+	begin();
+	inject(P_CLIENT, client_frame(&D, cd, sizeof(cd)));
+	CU_ASSERT(sent(0, 1));
+	CU_ASSERT(W_MOVED(METRICS_RX_PACKETS, METRICS_UDP_RECEIVED, METRICS_RELAY_TO_PEER,
+			  METRICS_NDP_SOLICITED, METRICS_NEIGH_PENDING, METRICS_TX_PACKETS));
+	if (T.nout[P_PEER] == 1)
+		CU_ASSERT(fr_is_ns(T.out[P_PEER][0], &T.ports[P_PEER].mac, PEER6));
+	CU_ASSERT(no_leak());
+
+	begin();
+	inject(P_PEER, eth_ipv6_na(T.pool, &mac_peer, &T.ports[P_PEER].mac, PEER6, RELAY6));
+	CU_ASSERT(W_MOVED(METRICS_RX_PACKETS, METRICS_NDP_LEARNED));
+	begin();
+	dp_relay_retry_held(T.lc, rte_rdtsc());
+	collect();
+	CU_ASSERT(sent(0, 1));
+	w = (struct want_udp){ P_PEER, &mac_peer, RELAY6, PEER6, D.relayed6.port, 5000 };
+	CU_ASSERT(out_udp(0, &w, &o) && o.family == AF_INET6 && o.payload_len == 5 &&
+		  memcmp(o.payload, "v6out", 5) == 0);
+	CU_ASSERT(no_leak());
+
+	/* Now resolved: straight out, no hold. */
+	begin();
+	inject(P_CLIENT, client_frame(&D, cd, sizeof(cd)));
+	CU_ASSERT(sent(0, 1));
+	CU_ASSERT(W_MOVED(METRICS_RX_PACKETS, METRICS_UDP_RECEIVED, METRICS_RELAY_TO_PEER,
+			  METRICS_TX_PACKETS));
+	CU_ASSERT(out_udp(0, &w, &o) && o.payload_len == 5);
+	CU_ASSERT(no_leak());
+
+	/* The IPv6 peer answers the IPv6 relayed address: ChannelData to the IPv4 client. */
+	begin();
+	inject(P_PEER, eth_ipv6_udp(T.pool, &mac_peer, &T.ports[P_PEER].mac, PEER6, 5000, RELAY6,
+				    D.relayed6.port, "v6in", 4));
+	CU_ASSERT(sent(1, 0));
+	CU_ASSERT(W_MOVED(METRICS_RX_PACKETS, METRICS_RELAY_TO_CLIENT_CHANNEL, METRICS_TX_PACKETS));
+	w = (struct want_udp){ P_CLIENT, &mac_a, SRV4, D.ip, LISTEN, D.port };
+	CU_ASSERT_FATAL(out_udp(0, &w, &o));
+	CU_ASSERT(o.family == AF_INET);
+	CU_ASSERT(stun_channel_decode_max(o.payload, o.payload_len, STUN_CHANNEL_MAX_RFC5766, &ch) ==
+			  STUN_OK && ch.channel == 0x4005 && ch.len == 4 &&
+		  memcmp(ch.data, "v6in", 4) == 0);
+	CU_ASSERT(no_leak());
+
+	/* The IPv6 peer sent to the IPv4 relayed port number on the IPv6 address: no allocation. */
+	if (D.relayed.port != D.relayed6.port) {
+		begin();
+		inject(P_PEER, eth_ipv6_udp(T.pool, &mac_peer, &T.ports[P_PEER].mac, PEER6, 5000,
+					    RELAY6, D.relayed.port, "stray", 5));
+		CU_ASSERT(sent(0, 0));
+		CU_ASSERT(W_MOVED(METRICS_RX_PACKETS, METRICS_DROP_PEER_NO_ALLOCATION));
+		CU_ASSERT(no_leak());
+	}
+
+	/* And a Send indication to the IPv4 peer leaves from the IPv4 relayed address. */
+	begin();
+	client_send_indication(&D, PEER, 5000, "v4out");
+	CU_ASSERT(sent(0, 1));
+	CU_ASSERT(W_MOVED(METRICS_RX_PACKETS, METRICS_UDP_RECEIVED, METRICS_RELAY_TO_PEER,
+			  METRICS_TX_PACKETS));
+	w = (struct want_udp){ P_PEER, &mac_peer, RELAY4, PEER, D.relayed.port, 5000 };
+	CU_ASSERT(out_udp(0, &w, &o) && o.payload_len == 5 && memcmp(o.payload, "v4out", 5) == 0);
+	CU_ASSERT(no_leak());
+}
+
 /* ---------------------------------------------------------------- setup */
 
 static int
@@ -1215,7 +1344,7 @@ world_create(void)
 	T.pool = rte_pktmbuf_pool_create("dp_test", POOL_SIZE, 0, DP_MBUF_PRIV_SIZE,
 					 RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	if (T.pool == NULL || port_create(P_CLIENT, SRV4, SRV6) != 0 ||
-	    port_create(P_PEER, RELAY4, "2001:db8:19::1") != 0)
+	    port_create(P_PEER, RELAY4, RELAY6) != 0)
 		return -1;
 	/*
 	 * net_ring gives every port the same MAC and cannot change it; the data
@@ -1248,10 +1377,13 @@ world_create(void)
 	tp.socket = SOCKET_ID_ANY;
 	tp.port_min = PORT_MIN;
 	tp.port_max = PORT_MAX;
-	tp.relay_addr_count = 1;
+	tp.relay_addr_count = 2;
 	tp.relay_addrs[0].family = STUN_FAMILY_IPV4;
 	fr_addr(RELAY4, tp.relay_addrs[0].addr);
 	tp.relay_addrs[0].port_index = P_PEER;
+	tp.relay_addrs[1].family = STUN_FAMILY_IPV6;
+	fr_addr(RELAY6, tp.relay_addrs[1].addr);
+	tp.relay_addrs[1].port_index = P_PEER;
 	tp.seed = 7;
 	T.table = table_create(&tp);
 	if (T.table == NULL) {
@@ -1266,6 +1398,7 @@ world_create(void)
 	cidr(&srv->policy.allowed[srv->policy.allowed_count++], "2001:db8::", 32);
 	cidr(&srv->policy.own[srv->policy.own_count++], SRV4, 32);
 	cidr(&srv->policy.own[srv->policy.own_count++], RELAY4, 32);
+	cidr(&srv->policy.own[srv->policy.own_count++], RELAY6, 128);
 	{
 		char err[256];
 
@@ -1309,6 +1442,7 @@ world_create(void)
 		return -1;
 	memcpy(B.key, A.key, sizeof(B.key));
 	memcpy(A6.key, A.key, sizeof(A6.key));
+	memcpy(D.key, A.key, sizeof(D.key));
 	T.pool_free = rte_mempool_avail_count(T.pool);
 	return 0;
 }
@@ -1361,6 +1495,8 @@ main(int argc, char **argv)
 		{ "8 hairpin between two allocations", test_hairpin },
 		{ "9 garbage interleaved with Binding requests", test_garbage_interleaved },
 		{ "10 Refresh LIFETIME 0, then peer data", test_refresh_zero },
+		{ "11 dual-stack allocation: IPv6 peer by channel, IPv4 peer by indication",
+		  test_dual_stack },
 	};
 	unsigned int failed;
 	CU_pSuite suite;

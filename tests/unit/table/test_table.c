@@ -358,6 +358,67 @@ test_family(void)
 	table_free(t0);
 }
 
+/* Dual allocations: both keys published, one family dropped, ports back only with the entry. */
+static void
+test_dual(void)
+{
+	struct table *t = make_table(8, 50000, 50001, 1, 1, 1, 1);
+	struct table *t4 = make_table(8, 50000, 50010, 1, 0, 1, 1);
+	struct table *t0 = make_table(8, 50000, 50010, 0, 0, 1, 1);
+	struct table_5tuple k, k2, k3;
+	struct table_alloc *a, *b;
+	uint16_t pi;
+	uint32_t res;
+	int e4, e6;
+
+	CU_ASSERT_FATAL(t != NULL && t4 != NULL && t0 != NULL);
+	client_key(0, &k);
+	client_key(1, &k2);
+	client_key(2, &k3);
+	CU_ASSERT_EQUAL_FATAL(table_alloc_create_dual(t, &k, 0, 0, 100, &a, &res, &e4, &e6), 0);
+	CU_ASSERT(e4 == 0 && e6 == 0);
+	CU_ASSERT_EQUAL(a->ids.relay.family, STUN_FAMILY_IPV4);
+	CU_ASSERT_EQUAL(a->ids.relay_alt.family, STUN_FAMILY_IPV6);
+	CU_ASSERT_PTR_EQUAL(table_lookup_relay(t, &a->ids.relay), a);
+	CU_ASSERT_PTR_EQUAL(table_lookup_relay(t, &a->ids.relay_alt), a);
+	CU_ASSERT_PTR_EQUAL(table_alloc_relay_for(a, STUN_FAMILY_IPV6, &pi), &a->ids.relay_alt);
+	CU_ASSERT_EQUAL(pi, 10); /* make_table gives IPv6 addresses port indexes from 10 */
+	CU_ASSERT_EQUAL(table_alloc_create_dual(t, &k, 0, 0, 100, &b, &res, &e4, &e6), -EEXIST);
+
+	/* The second dual takes the last port of each family; a third gets none. */
+	CU_ASSERT_EQUAL_FATAL(table_alloc_create_dual(t, &k2, 0, 0, 100, &b, &res, &e4, &e6), 0);
+	CU_ASSERT_EQUAL(table_alloc_create_dual(t, &k3, 0, 0, 100, &b, &res, &e4, &e6),
+			-EADDRNOTAVAIL);
+	CU_ASSERT(e4 == -EADDRNOTAVAIL && e6 == -EADDRNOTAVAIL);
+
+	/* Dropping: not the last family, not one it lacks. */
+	CU_ASSERT_EQUAL(table_alloc_drop_family(t, a, STUN_FAMILY_IPV6), 0);
+	CU_ASSERT_PTR_NULL(table_lookup_relay(t, &a->ids.relay_alt));
+	CU_ASSERT_PTR_EQUAL(table_lookup_relay(t, &a->ids.relay), a);
+	CU_ASSERT_EQUAL(table_alloc_families(t, a), TABLE_FAMILY_BIT(STUN_FAMILY_IPV4));
+	CU_ASSERT_EQUAL(table_alloc_drop_family(t, a, STUN_FAMILY_IPV6), -ENOENT);
+	CU_ASSERT_EQUAL(table_alloc_drop_family(t, a, STUN_FAMILY_IPV4), -EINVAL);
+	CU_ASSERT_EQUAL(table_alloc_drop_family(t, a, 7), -ENOENT);
+	/* The dropped half's port stays with the entry until it is deleted and reclaimed. */
+	CU_ASSERT_EQUAL(table_relay_ports_free(t, STUN_FAMILY_IPV6), 0);
+	table_alloc_delete(t, a);
+	CU_ASSERT_EQUAL(table_alloc_families(t, a), 0);
+	table_reclaim(t);
+	CU_ASSERT_EQUAL(table_relay_ports_free(t, STUN_FAMILY_IPV6), 1);
+	CU_ASSERT_EQUAL(table_relay_ports_free(t, STUN_FAMILY_IPV4), 1);
+
+	/* One family in the pool: that half, the other's reason; none: -EAFNOSUPPORT. */
+	CU_ASSERT_EQUAL_FATAL(table_alloc_create_dual(t4, &k, 0, 0, 100, &a, &res, &e4, &e6), 0);
+	CU_ASSERT(e4 == 0 && e6 == -EAFNOSUPPORT);
+	CU_ASSERT_EQUAL(a->ids.relay_alt.family, 0);
+	CU_ASSERT_EQUAL(table_alloc_create_dual(t0, &k, 0, 0, 100, &a, &res, &e4, &e6),
+			-EAFNOSUPPORT);
+	CU_ASSERT_EQUAL(table_count(t0), 0);
+	table_free(t);
+	table_free(t4);
+	table_free(t0);
+}
+
 static unsigned int
 port_sequence(uint64_t seed, uint16_t *ports, unsigned int n)
 {
@@ -1006,6 +1067,7 @@ main(int argc, char **argv)
 	CU_add_test(s, "reuse waits for readers", test_reuse_waits_for_readers);
 	CU_add_test(s, "relayed port pool exhaustion", test_pool_exhaustion);
 	CU_add_test(s, "relayed address family", test_family);
+	CU_add_test(s, "dual allocations", test_dual);
 	CU_add_test(s, "relayed ports shuffled", test_ports_random);
 	CU_add_test(s, "permissions", test_perms);
 	CU_add_test(s, "channel bindings", test_channels);

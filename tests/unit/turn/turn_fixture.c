@@ -107,14 +107,39 @@ fx_policy_release(void)
 }
 
 void
+fx_table_families(bool v4, bool v6)
+{
+	char name[TABLE_NAME_MAX + 1];
+	struct table_params p;
+
+	table_free(W.table);
+	memset(&p, 0, sizeof(p));
+	snprintf(name, sizeof(name), "tt%u", table_serial++);
+	p.name = name;
+	p.capacity = FX_CAPACITY;
+	p.max_readers = 1;
+	p.socket = SOCKET_ID_ANY;
+	p.port_min = FX_PORT_MIN;
+	p.port_max = FX_PORT_MAX;
+	if (v4)
+		relay_addr(&p.relay_addrs[p.relay_addr_count++], FX_RELAY_V4, FX_PORT_INDEX_RELAY_V4);
+	if (v6)
+		relay_addr(&p.relay_addrs[p.relay_addr_count++], FX_RELAY_V6, FX_PORT_INDEX_RELAY_V6);
+	p.seed = 42;
+	W.table = table_create(&p);
+	if (W.table == NULL)
+		fprintf(stderr, "table_create: %s\n", rte_strerror(rte_errno));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(W.table);
+	W.srv.table = W.table;
+}
+
+void
 fx_setup(void)
 {
 	static const uint8_t nonce_key[32] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
 					       17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
 					       31, 32 };
 	uint8_t bob_key[AUTH_MD5_KEY_LEN];
-	char name[TABLE_NAME_MAX + 1];
-	struct table_params p;
 
 	memset(&W, 0, sizeof(W));
 	W.clk.now_ms = FX_START_MS;
@@ -134,22 +159,7 @@ fx_setup(void)
 	CU_ASSERT_EQUAL_FATAL(auth_add_rest_secret(&W.auth, "old-secret"), 0);
 	CU_ASSERT_EQUAL_FATAL(auth_add_rest_secret(&W.auth, "new-secret"), 0);
 
-	memset(&p, 0, sizeof(p));
-	snprintf(name, sizeof(name), "tt%u", table_serial++);
-	p.name = name;
-	p.capacity = FX_CAPACITY;
-	p.max_readers = 1;
-	p.socket = SOCKET_ID_ANY;
-	p.port_min = FX_PORT_MIN;
-	p.port_max = FX_PORT_MAX;
-	p.relay_addr_count = 2;
-	relay_addr(&p.relay_addrs[0], FX_RELAY_V4, FX_PORT_INDEX_RELAY_V4);
-	relay_addr(&p.relay_addrs[1], FX_RELAY_V6, FX_PORT_INDEX_RELAY_V6);
-	p.seed = 42;
-	W.table = table_create(&p);
-	if (W.table == NULL)
-		fprintf(stderr, "table_create: %s\n", rte_strerror(rte_errno));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(W.table);
+	fx_table_families(true, true);
 
 	turn_server_init(&W.srv, "dturn test");
 	W.srv.auth = &W.auth;

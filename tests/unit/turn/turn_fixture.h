@@ -55,6 +55,8 @@ const struct turn_policy *fx_policy(void);
 /* Free its tables (EAL memory holds one policy at a time); fx_policy() builds it again. */
 void fx_policy_release(void);
 void fx_setup(void);
+/* Replace W.table by an empty one whose pool has relayed addresses of these families only. */
+void fx_table_families(bool v4, bool v6);
 void fx_teardown(void);
 
 struct fx_client {
