@@ -45,7 +45,7 @@ restore() {
 	ctl log-level "${LEVEL0:-info}" >/dev/null 2>&1 || true
 	ctl reload >/dev/null 2>&1 || true
 	if [ -n "$CLIENT_PID" ] && [ -d "/proc/$CLIENT_PID" ]; then
-		echo quit >&"${TC[1]}" 2>/dev/null || true
+		{ [ -z "${TC[1]:-}" ] || echo quit >&"${TC[1]}"; } 2>/dev/null || true
 		kill -TERM "$CLIENT_PID" 2>/dev/null || true
 		wait "$CLIENT_PID" 2>/dev/null || true
 	fi
@@ -212,7 +212,7 @@ raw() { # REQUEST: the daemon's JSON reply to it, one line
 	printf '%s\n' "$1" | timeout 10 dpdk-telemetry.py -f "$PREFIX" 2>/dev/null | grep -F "{\"${1%%,*}\":" | tail -n1
 }
 for req in /dturn/drain,maybe /dturn/log_level,loud /dturn/user/revoke /dturn/alloc/show \
-	/dturn/alloc/delete, "/dturn/alloc/show,[::1" /dturn/alloc/show,198.19.0.1:0 \
+	"/dturn/alloc/delete," "/dturn/alloc/show,[::1" /dturn/alloc/show,198.19.0.1:0 \
 	/dturn/alloc/show,198.19.0.1:65536 /dturn/alloc/list,color=red /dturn/alloc/list,user= \
 	/dturn/alloc/list,user=a,user=b "/dturn/alloc/list,client=1.2.3.4:x"; do
 	out=$(raw "$req")
