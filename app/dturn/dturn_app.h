@@ -18,6 +18,7 @@
 #define DTURN_MAX_WORKERS DP_MAX_WORKERS
 
 struct MHD_Daemon;
+struct dturn_stream;
 
 struct dturn_app {
 	const char *config_path;
@@ -37,6 +38,7 @@ struct dturn_app {
 	struct log_limit events;     /* the control lcore's rate limits (dturn_events.c) */
 	uint64_t start_tsc;          /* workers launched: the origin of the busy ratio */
 	struct MHD_Daemon *http;     /* [mgmt] http_listen, NULL when off */
+	struct dturn_stream *stream; /* [stream]: TURN over TCP/TLS, NULL when off */
 };
 
 /* dturn_eal.c: EAL arguments from [eal], choosing hugepages or --no-huge. */

@@ -18,6 +18,7 @@
 
 #include "dturn_app.h"
 #include "dturn_notify.h"
+#include "dturn_stream.h"
 #include "metrics_telemetry.h"
 #include "mgmt_telemetry.h"
 #include "stun.h"
@@ -50,8 +51,10 @@ reload_if_asked(struct dturn_app *app)
 		return;
 	reload_signal = 0;
 	RTE_LOG(NOTICE, DTURN, "SIGHUP: reloading the configuration\n");
-	if (dturn_reload(app, err, sizeof(err)) == 0)
+	if (dturn_reload(app, err, sizeof(err)) == 0) {
 		dturn_mgmt_reloaded(app); /* as /dturn/reload does: revoked users back, alternate */
+		dturn_stream_reload(app); /* the TLS certificate and key */
+	}
 }
 
 static void
@@ -118,7 +121,10 @@ alloc_workers(struct dturn_app *app)
 	return 0;
 }
 
-/* The workers' blocks, then the control lcore's: telemetry index = worker, last = control. */
+/*
+ * The workers' blocks, then the control lcore's (telemetry index = worker,
+ * then control), then the stream thread's when [stream] is on.
+ */
 static unsigned int
 metric_blocks(const struct dturn_app *app, const struct metrics_lcore **blocks)
 {
@@ -127,13 +133,15 @@ metric_blocks(const struct dturn_app *app, const struct metrics_lcore **blocks)
 	for (unsigned int i = 0; i < app->worker_count; i++)
 		blocks[n++] = app->workers[i] != NULL ? &app->workers[i]->mx : NULL;
 	blocks[n++] = app->control != NULL ? &app->control->mx : NULL;
+	if (app->stream != NULL)
+		blocks[n++] = &app->stream->mx;
 	return n;
 }
 
 static void
 print_counters(const struct dturn_app *app)
 {
-	const struct metrics_lcore *blocks[DTURN_MAX_WORKERS + 1];
+	const struct metrics_lcore *blocks[DTURN_MAX_WORKERS + 2];
 	unsigned int n = metric_blocks(app, blocks);
 
 	printf("dturn: counters at exit:\n");
@@ -166,13 +174,14 @@ control_loop(struct dturn_app *app)
 static int
 run(struct dturn_app *app, const char *argv0)
 {
-	const struct metrics_lcore *blocks[DTURN_MAX_WORKERS + 1];
+	const struct metrics_lcore *blocks[DTURN_MAX_WORKERS + 2];
 	int rc = 1;
 
 	if (dturn_eal_init(app, argv0) != 0)
 		return 1;
 	settings_from_conf(&app->settings, &app->conf);
-	if (alloc_workers(app) != 0 || dturn_ports_start(app) != 0 || dturn_turn_setup(app) != 0)
+	if (alloc_workers(app) != 0 || dturn_ports_start(app) != 0 ||
+	    dturn_stream_start(app) != 0 || dturn_turn_setup(app) != 0)
 		goto out;
 	app->settings.ports = app->ports;
 	app->settings.port_count = app->port_count;
@@ -200,6 +209,7 @@ run(struct dturn_app *app, const char *argv0)
 	dturn_workers_wait(app);
 	rc = 0;
 out:
+	dturn_stream_stop(app); /* before the ports: it writes to the link's rings */
 	dturn_http_stop(app); /* before the ports and table it reads go */
 	dturn_ports_stop(app);
 	print_counters(app);

@@ -32,6 +32,7 @@ enum conf_section_kind {
 	CONF_SECTION_USERS,
 	CONF_SECTION_REST,
 	CONF_SECTION_MGMT,
+	CONF_SECTION_STREAM,
 };
 
 struct conf_scan_section {

@@ -629,6 +629,119 @@ conf_mgmt_http_listen(struct conf_key_ctx *k, char *v, char *msg, size_t len)
 	return 0;
 }
 
+/* [stream] */
+
+static int
+conf_stream_port_list(char *v, uint16_t *out, unsigned int *count, char *msg, size_t len)
+{
+	char *items[CONF_MAX_STREAM_PORTS];
+	uint16_t ports[CONF_MAX_STREAM_PORTS];
+	int n = conf_split_list(v, items, CONF_MAX_STREAM_PORTS, msg, len);
+
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		uint64_t port;
+
+		if (conf_parse_uint(items[i], 1, 65535, &port, msg, len) < 0)
+			return -1;
+		ports[i] = (uint16_t)port;
+		for (int j = 0; j < i; j++) {
+			if (ports[j] == ports[i]) {
+				snprintf(msg, len, "port %u listed twice", ports[i]);
+				return -1;
+			}
+		}
+	}
+	memcpy(out, ports, (size_t)n * sizeof(ports[0]));
+	*count = (unsigned int)n;
+	return 0;
+}
+
+static int
+conf_stream_tcp_ports(struct conf_key_ctx *k, char *v, char *msg, size_t len)
+{
+	struct conf_stream *s = &k->conf->stream;
+
+	return conf_stream_port_list(v, s->tcp_ports, &s->tcp_port_count, msg, len);
+}
+
+static int
+conf_stream_tls_ports(struct conf_key_ctx *k, char *v, char *msg, size_t len)
+{
+	struct conf_stream *s = &k->conf->stream;
+
+	return conf_stream_port_list(v, s->tls_ports, &s->tls_port_count, msg, len);
+}
+
+static int
+conf_stream_path(char *v, char *out, size_t out_len, char *msg, size_t len)
+{
+	if (v[0] != '/') {
+		snprintf(msg, len, "expected an absolute path (got '" CONF_GOT_MAX "')", v);
+		return -1;
+	}
+	return conf_text_key(v, out, out_len, "", msg, len);
+}
+
+static int
+conf_stream_certificate(struct conf_key_ctx *k, char *v, char *msg, size_t len)
+{
+	struct conf_stream *s = &k->conf->stream;
+
+	return conf_stream_path(v, s->tls_certificate, sizeof(s->tls_certificate), msg, len);
+}
+
+static int
+conf_stream_private_key(struct conf_key_ctx *k, char *v, char *msg, size_t len)
+{
+	struct conf_stream *s = &k->conf->stream;
+
+	return conf_stream_path(v, s->tls_private_key, sizeof(s->tls_private_key), msg, len);
+}
+
+static int
+conf_stream_u32(char *v, uint64_t min, uint64_t max, uint32_t *out, char *msg, size_t len)
+{
+	uint64_t x;
+
+	if (conf_parse_uint(v, min, max, &x, msg, len) < 0)
+		return -1;
+	*out = (uint32_t)x;
+	return 0;
+}
+
+static int
+conf_stream_max_connections(struct conf_key_ctx *k, char *v, char *msg, size_t len)
+{
+	return conf_stream_u32(v, 1, 1000000, &k->conf->stream.max_connections, msg, len);
+}
+
+static int
+conf_stream_per_source(struct conf_key_ctx *k, char *v, char *msg, size_t len)
+{
+	return conf_stream_u32(v, 1, 1000000, &k->conf->stream.connections_per_source, msg, len);
+}
+
+static int
+conf_stream_handshake_timeout(struct conf_key_ctx *k, char *v, char *msg, size_t len)
+{
+	return conf_stream_u32(v, 1, 3600, &k->conf->stream.handshake_timeout, msg, len);
+}
+
+static int
+conf_stream_idle_timeout(struct conf_key_ctx *k, char *v, char *msg, size_t len)
+{
+	return conf_stream_u32(v, 1, 86400, &k->conf->stream.idle_timeout, msg, len);
+}
+
+static int
+conf_stream_max_buffered(struct conf_key_ctx *k, char *v, char *msg, size_t len)
+{
+	/* At least one largest message with its framing, at most 64 MiB. */
+	return conf_stream_u32(v, 4096, 64u << 20, &k->conf->stream.max_buffered_bytes, msg, len);
+}
+
 /* [users]: the key is the user name. Secrets are never repeated in errors. */
 
 static int
@@ -774,6 +887,19 @@ static const struct conf_key_def conf_mgmt_keys[] = {
 	{ NULL, NULL, 0 },
 };
 
+static const struct conf_key_def conf_stream_keys[] = {
+	{ "tcp_listen_ports", conf_stream_tcp_ports, 1 },
+	{ "tls_listen_ports", conf_stream_tls_ports, 1 },
+	{ "tls_certificate", conf_stream_certificate, 1 },
+	{ "tls_private_key", conf_stream_private_key, 1 },
+	{ "max_connections", conf_stream_max_connections, 1 },
+	{ "connections_per_source", conf_stream_per_source, 1 },
+	{ "handshake_timeout", conf_stream_handshake_timeout, 1 },
+	{ "idle_timeout", conf_stream_idle_timeout, 1 },
+	{ "max_buffered_bytes", conf_stream_max_buffered, 1 },
+	{ NULL, NULL, 0 },
+};
+
 static const struct conf_key_def conf_rest_keys[] = {
 	{ "secret", conf_rest_secret, CONF_MAX_REST_SECRETS },
 	{ NULL, NULL, 0 },
@@ -797,6 +923,8 @@ conf_keys_of(enum conf_section_kind kind)
 		return conf_rest_keys;
 	case CONF_SECTION_MGMT:
 		return conf_mgmt_keys;
+	case CONF_SECTION_STREAM:
+		return conf_stream_keys;
 	case CONF_SECTION_USERS:  /* any key: handled by conf_user_entry */
 	case CONF_SECTION_UNKNOWN:
 		break;

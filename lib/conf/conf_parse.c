@@ -50,6 +50,11 @@ conf_defaults(struct conf *c)
 	c->mgmt.http_family = AF_INET;
 	c->mgmt.http_ipv4 = htonl(INADDR_LOOPBACK);
 	c->mgmt.http_port = 9641;
+	c->stream.max_connections = 1024;
+	c->stream.connections_per_source = 16;
+	c->stream.handshake_timeout = 10;
+	c->stream.idle_timeout = 300;
+	c->stream.max_buffered_bytes = 256 * 1024;
 }
 
 static void

@@ -27,6 +27,7 @@ static const struct {
 	{ "users", CONF_SECTION_USERS },
 	{ "rest", CONF_SECTION_REST },
 	{ "mgmt", CONF_SECTION_MGMT },
+	{ "stream", CONF_SECTION_STREAM },
 };
 
 /* Trim isspace() at both ends, as rte_cfgfile's _strip() does. */

@@ -16,6 +16,8 @@
 #define CONF_MAX_PCI           8
 #define CONF_MAX_PORTS         8
 #define CONF_MAX_LISTEN_PORTS  4
+#define CONF_MAX_STREAM_PORTS  4    /* each of stream.tcp_listen_ports and tls_listen_ports */
+#define CONF_PATH_LEN          256  /* a file path: rte_cfgfile keeps 255 bytes */
 #define CONF_MAX_RELAY_ADDRS   8
 #define CONF_MAX_PEER_RULES    64   /* each of allow-peer and deny-peer, over all lines */
 #define CONF_MAX_USERS         64
@@ -137,6 +139,25 @@ struct conf_mgmt {
 	uint16_t http_port;               /* host byte order */
 };
 
+/*
+ * [stream]: TURN over TCP and TLS (RFC 8656 §3.1, §12.5) through the kernel's
+ * exception path (docs/architecture.md, "Streams"). On when any listening
+ * port is set.
+ */
+struct conf_stream {
+	uint16_t tcp_ports[CONF_MAX_STREAM_PORTS];   /* host byte order */
+	unsigned int tcp_port_count;
+	uint16_t tls_ports[CONF_MAX_STREAM_PORTS];
+	unsigned int tls_port_count;
+	char tls_certificate[CONF_PATH_LEN];         /* PEM chain; "" = not set */
+	char tls_private_key[CONF_PATH_LEN];         /* PEM key; "" = not set */
+	uint32_t max_connections;                    /* open at once, all sources */
+	uint32_t connections_per_source;             /* open at once from one IP */
+	uint32_t handshake_timeout;                  /* seconds to the first message (TLS: handshake) */
+	uint32_t idle_timeout;                       /* seconds without a byte from the client */
+	uint32_t max_buffered_bytes;                 /* unsent bytes per connection before it is cut */
+};
+
 enum conf_user_key {
 	CONF_USER_PASSWORD = 0,   /* password holds the plaintext */
 	CONF_USER_MD5_KEY,        /* md5_key holds MD5(user:realm:password) */
@@ -161,6 +182,7 @@ struct conf {
 	char rest_secrets[CONF_MAX_REST_SECRETS][CONF_SECRET_LEN];
 	unsigned int rest_secret_count;
 	struct conf_mgmt mgmt;
+	struct conf_stream stream;
 };
 
 /* One problem found in a config file. line 0: not tied to a line. */

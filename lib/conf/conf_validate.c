@@ -380,6 +380,31 @@ conf_validate_listen(struct conf_ctx *ctx)
 	}
 }
 
+/* TLS needs its certificate and key; one port cannot be both TCP and TLS. */
+static void
+conf_validate_stream(struct conf_ctx *ctx)
+{
+	const struct conf_stream *s = &ctx->conf->stream;
+	struct conf_where w = conf_where_kind(ctx, CONF_SECTION_STREAM, 0);
+
+	if (s->tls_port_count > 0 && s->tls_certificate[0] == '\0' &&
+	    !conf_scan_key_failed(&ctx->scan, CONF_SECTION_STREAM, "tls_certificate"))
+		conf_werr(&w, "tls_listen_ports", "TLS needs stream.tls_certificate (a PEM file)");
+	if (s->tls_port_count > 0 && s->tls_private_key[0] == '\0' &&
+	    !conf_scan_key_failed(&ctx->scan, CONF_SECTION_STREAM, "tls_private_key"))
+		conf_werr(&w, "tls_listen_ports", "TLS needs stream.tls_private_key (a PEM file)");
+	for (unsigned int i = 0; i < s->tls_port_count; i++)
+		for (unsigned int j = 0; j < s->tcp_port_count; j++)
+			if (s->tls_ports[i] == s->tcp_ports[j])
+				conf_werr(&w, "tls_listen_ports",
+					  "port %u is also in stream.tcp_listen_ports (expected "
+					  "different ports for TCP and TLS)", s->tls_ports[i]);
+	if (s->connections_per_source > s->max_connections)
+		conf_werr(&w, "connections_per_source",
+			  "%u is more than stream.max_connections %u", s->connections_per_source,
+			  s->max_connections);
+}
+
 void
 conf_validate(struct conf_ctx *ctx)
 {
@@ -387,4 +412,5 @@ conf_validate(struct conf_ctx *ctx)
 	conf_validate_relay(ctx);
 	conf_validate_realm(ctx);
 	conf_validate_listen(ctx);
+	conf_validate_stream(ctx);
 }

@@ -39,6 +39,13 @@ struct dp_settings {
 	const struct net_port *ports; /* indexed by port_index */
 	unsigned int port_count;
 	uint64_t tsc_per_ms;          /* the one clock workers and control share */
+	/*
+	 * The exception path (TURN over TCP/TLS): a wire port's TCP for the
+	 * stream listening ports goes to the kernel through a tap port, and the
+	 * tap's frames go out on the wire port. Port index + 1; 0: none.
+	 */
+	uint8_t kernel_tap_of[DP_MAX_PORTS]; /* wire port -> its tap */
+	uint8_t wire_of_tap[DP_MAX_PORTS];   /* tap port -> its wire port */
 };
 
 /*
@@ -139,6 +146,15 @@ int dp_lcore_main(void *arg);
 /* Handle one burst received on pq (exposed for tests and benchmarks). */
 void dp_handle_burst(struct dp_lcore *lc, struct dp_port_queue *pq, struct rte_mbuf **pkts,
 		     uint16_t n, uint64_t now_tsc);
+
+/*
+ * The exception path (dp_kernel.c): steer a TCP segment net_input called
+ * NET_VERDICT_KERNEL to the wire port's tap; send what the kernel wrote on a
+ * tap (received on tap queue pq) out of its wire port.
+ */
+void dp_kernel_steer(struct dp_lcore *lc, struct dp_port_queue *pq, struct rte_mbuf *m);
+void dp_kernel_from_tap(struct dp_lcore *lc, struct dp_port_queue *tap, struct rte_mbuf **pkts,
+			uint16_t n, uint64_t now_tsc);
 
 /* Queue m for transmission on pq, sending a full buffer at once. */
 void dp_tx_enqueue(struct dp_lcore *lc, struct dp_port_queue *pq, struct rte_mbuf *m);

@@ -26,6 +26,7 @@ dp_endpoints(struct turn_endpoints *ep, const struct net_udp_info *info, uint16_
 	dp_stun_addr(&ep->client, info->family, info->src_addr, info->src_port);
 	dp_stun_addr(&ep->local, info->family, info->dst_addr, info->dst_port);
 	ep->port_index = port_index;
+	ep->proto = info->transport;
 }
 
 #endif

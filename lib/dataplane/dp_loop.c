@@ -50,7 +50,9 @@ dp_lcore_main(void *arg)
 			uint16_t n = rte_eth_rx_burst(pq->port->port_id, pq->queue, pkts, DP_BURST);
 
 			io += rte_rdtsc() - t0;
-			if (n > 0)
+			if (n > 0 && lc->settings->wire_of_tap[p] != 0)
+				dp_kernel_from_tap(lc, pq, pkts, n, now);
+			else if (n > 0)
 				dp_handle_burst(lc, pq, pkts, n, now);
 			handled += n;
 		}

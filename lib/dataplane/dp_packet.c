@@ -188,7 +188,10 @@ relay_key_of(struct table_relay_key *k, const struct net_udp_info *info)
 	memcpy(k->addr, info->dst_addr, info->family == AF_INET ? 4 : 16);
 }
 
-/* The lines of an allocation a relayed packet reads: ids, state, first permission and channel. */
+/*
+ * The lines of an allocation a relayed packet reads (ids, state, first
+ * permission and channel) and the one it writes (traffic counters).
+ */
 static inline void
 prefetch_alloc(const struct table_alloc *a)
 {
@@ -198,6 +201,7 @@ prefetch_alloc(const struct table_alloc *a)
 	rte_prefetch0((const uint8_t *)a + RTE_CACHE_LINE_SIZE);
 	rte_prefetch0(&a->perms[0]);
 	rte_prefetch0(&a->channels[0]);
+	rte_prefetch0(&a->traffic);
 }
 
 /*
@@ -276,6 +280,9 @@ dp_handle_burst(struct dp_lcore *lc, struct dp_port_queue *pq, struct rte_mbuf *
 			r->alloc = NULL;
 			r->kind = classify(lc->settings, m, &r->info);
 			nrx++;
+			break;
+		case NET_VERDICT_KERNEL: /* TURN over TCP/TLS: the exception path */
+			dp_kernel_steer(lc, pq, m);
 			break;
 		case NET_VERDICT_FREE:
 		default:

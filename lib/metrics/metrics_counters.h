@@ -107,7 +107,27 @@
 	X(DROP_STUN_CHANGE_REQUEST, "drop_stun_change_request", "RFC 3489 request to answer from another address (none configured)") \
 	X(DROP_CHANNEL_DATA,     "drop_channel_data",     "ChannelData with no allocation to relay it") \
 	X(DROP_DEMUX_OTHER,      "drop_demux_other",      "datagram on a STUN port that is neither STUN nor ChannelData") \
-	X(DROP_MBUF_ALLOC,       "drop_mbuf_alloc",       "no mbuf free to build a packet")
+	X(DROP_MBUF_ALLOC,       "drop_mbuf_alloc",       "no mbuf free to build a packet") \
+	X(KERNEL_STEERED,        "kernel_steered",        "TCP segments to a stream listening port passed to the kernel (exception path)") \
+	X(KERNEL_SENT,           "kernel_sent",           "frames from the kernel's tap sent on the wire port") \
+	X(DROP_TCP_PORT,         "drop_tcp_port",         "TCP to a port that is not a stream listening port (or truncated)") \
+	X(DROP_KERNEL_OTHER,     "drop_kernel_other",     "frame from the kernel's tap that is not TCP from a stream listening port") \
+	X(DROP_KERNEL_UNRESOLVED, "drop_kernel_unresolved", "kernel frame whose next hop is unresolved (an ARP/NDP probe went out; TCP retransmits)") \
+	X(STREAM_ACCEPTED,       "stream_accepted",       "TCP connections accepted on a TURN TCP or TLS port") \
+	X(STREAM_TLS_HANDSHAKES, "stream_tls_handshakes", "TLS handshakes completed") \
+	X(STREAM_CLOSED,         "stream_closed",         "stream connections closed by the client or after an error") \
+	X(STREAM_RX_MESSAGES,    "stream_rx_messages",    "STUN and ChannelData messages read from stream clients") \
+	X(STREAM_TX_MESSAGES,    "stream_tx_messages",    "messages written (or buffered) to stream clients") \
+	X(STREAM_CUT_PER_SOURCE, "stream_cut_per_source", "connections refused: the source IP has connections_per_source open") \
+	X(STREAM_CUT_FULL,       "stream_cut_full",       "connections refused: max_connections open") \
+	X(STREAM_CUT_HANDSHAKE,  "stream_cut_handshake",  "connections cut: no message (TCP) or TLS handshake within handshake_timeout") \
+	X(STREAM_CUT_IDLE,       "stream_cut_idle",       "connections cut: nothing read for idle_timeout") \
+	X(STREAM_CUT_BUFFER,     "stream_cut_buffer",     "connections cut: a slow reader passed max_buffered_bytes") \
+	X(STREAM_CUT_GARBAGE,    "stream_cut_garbage",    "connections cut: bytes that are neither STUN nor ChannelData, or a bad STUN length") \
+	X(STREAM_CUT_TOO_BIG,    "stream_cut_too_big",    "connections cut: a message longer than the stream link carries") \
+	X(STREAM_CUT_TLS,        "stream_cut_tls",        "connections cut: TLS handshake or record error") \
+	X(DROP_STREAM_NO_CONN,   "drop_stream_no_conn",   "message for a stream client whose connection is gone") \
+	X(DROP_STREAM_RING_FULL, "drop_stream_ring_full", "message from a stream client dropped: the worker's stream ring was full")
 
 enum metrics_counter {
 #define METRICS_ENUM(id, name, help) METRICS_##id,

@@ -96,6 +96,19 @@ int net_udp_send_sum(const struct net_port *port, struct rte_mbuf *m, uint8_t fa
 		     uint16_t dst_port, struct rte_mempool *pool, struct rte_mbuf **probe,
 		     struct metrics_lcore *mx, uint64_t now_tsc, int32_t payload_sum);
 
+/*
+ * A frame the kernel sent on the tap of port's exception path (TURN over
+ * TCP/TLS): it must be TCP from one of port's addresses and kernel_tcp_ports,
+ * else it is counted (DROP_KERNEL_OTHER) and refused. Its Ethernet header is
+ * rewritten to go from port's MAC to the next hop's, from the neighbour
+ * table. Returns 0 when m is ready to transmit on port; -1 after counting
+ * (the caller frees m): DROP_KERNEL_OTHER, DROP_NO_ROUTE, or
+ * DROP_KERNEL_UNRESOLVED, in which case *probe may hold an ARP request or
+ * neighbour solicitation to transmit, as with net_udp_send.
+ */
+int net_kernel_output(const struct net_port *port, struct rte_mbuf *m, struct rte_mempool *pool,
+		      struct rte_mbuf **probe, struct metrics_lcore *mx, uint64_t now_tsc);
+
 /* fe80::/64 with the modified EUI-64 interface identifier of mac (RFC 4291 2.5.1). */
 void net_ipv6_link_local(const struct rte_ether_addr *mac, uint8_t out[16]);
 

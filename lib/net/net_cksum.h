@@ -110,6 +110,61 @@ net_cksum_at(const void *p, size_t len, size_t offset)
 }
 
 /*
+ * Raw sum of n 32-bit words (4n bytes), as rte_raw_cksum would give it: one's
+ * complement addition is associative over any word size (RFC 1071 §2(B)), so
+ * a fixed-size header is summed in a few 32-bit loads without a loop when n
+ * is a constant, where rte_raw_cksum walks 16-bit words with alignment checks.
+ */
+static inline uint16_t
+net_cksum_words32(const void *p, unsigned int n)
+{
+	const uint8_t *b = p;
+	uint64_t sum = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		uint32_t w;
+
+		memcpy(&w, b + 4 * i, 4);
+		sum += w;
+	}
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	return net_cksum_fold((uint32_t)sum);
+}
+
+/*
+ * The header checksum of a 20-byte IPv4 header (no options) whose
+ * hdr_checksum field is still 0, ready to store.
+ */
+static inline uint16_t
+net_cksum_ipv4_hdr(const void *ip)
+{
+	return (uint16_t)~net_cksum_words32(ip, 5);
+}
+
+/*
+ * A UDP checksum, ready to store, from its parts: addr_sum is the raw sum of
+ * the source and destination addresses (net_cksum_words32 over 2 words for
+ * IPv4, 8 for IPv6, in the packet), udp the 8-byte header with dgram_len
+ * filled and dgram_cksum 0, payload_sum the payload's raw sum. The rest of
+ * the pseudo-header (RFC 768; RFC 8200 §8.1 has the same words for a length
+ * below 65536) is the protocol number and the UDP length again.
+ */
+static inline uint16_t
+net_cksum_udp_from_parts(uint16_t addr_sum, const void *udp, uint16_t payload_sum)
+{
+	static const uint8_t proto[2] = { 0, 17 }; /* the pseudo-header's zero byte and UDP */
+	uint16_t len_be, proto_w;
+	uint32_t s;
+
+	memcpy(&len_be, (const uint8_t *)udp + 4, 2);
+	memcpy(&proto_w, proto, 2);
+	s = (uint32_t)addr_sum + proto_w + len_be + net_cksum_words32(udp, 2) + payload_sum;
+	s = (uint16_t)~net_cksum_fold(s);
+	return s == 0 ? 0xffff : (uint16_t)s; /* RFC 768: 0 would mean "no checksum" */
+}
+
+/*
  * A UDP checksum that computes to 0 is sent as 0xffff (RFC 768): 0 means "no
  * checksum". Apply after an incremental update of a UDP checksum.
  */

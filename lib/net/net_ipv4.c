@@ -5,6 +5,7 @@
 #include <rte_mbuf.h>
 
 #include "net.h"
+#include "net_cksum.h"
 #include "net_priv.h"
 
 /* Sources we must never answer: 0.0.0.0, multicast, limited broadcast (RFC 1122 3.2.1.3). */
@@ -48,7 +49,7 @@ net_ipv4_input(const struct net_port *port, struct rte_mbuf *m, struct net_udp_i
 
 	hw = net_rx_ip_cksum(m);
 	if (hw == NET_RX_CKSUM_BAD ||
-	    (hw == NET_RX_CKSUM_VERIFY && rte_raw_cksum(ip, sizeof(*ip)) != 0xffff)) {
+	    (hw == NET_RX_CKSUM_VERIFY && net_cksum_words32(ip, 5) != 0xffff)) {
 		metrics_inc(mx, METRICS_DROP_IPV4_CHECKSUM);
 		return NET_VERDICT_FREE;
 	}
@@ -71,6 +72,12 @@ net_ipv4_input(const struct net_port *port, struct rte_mbuf *m, struct net_udp_i
 		return net_icmp_input(port, m, mx);
 	case IPPROTO_UDP:
 		return net_udp_input(port, m, info, mx);
+	case IPPROTO_TCP:
+		/* Without stream listeners TCP is just a protocol we do not serve. */
+		if (port->kernel_tcp_port_count > 0)
+			return net_tcp_input(port, m, l3 + sizeof(*ip), total - sizeof(*ip), mx);
+		metrics_inc(mx, METRICS_DROP_IPV4_PROTO);
+		return NET_VERDICT_FREE;
 	default:
 		metrics_inc(mx, METRICS_DROP_IPV4_PROTO);
 		return NET_VERDICT_FREE;

@@ -107,6 +107,16 @@ net_ipv6_input(const struct net_port *port, struct rte_mbuf *m, struct net_udp_i
 			return NET_VERDICT_FREE;
 		}
 		return net_udp_input(port, m, info, mx);
+	case IPPROTO_TCP:
+		if (port->kernel_tcp_port_count == 0) {
+			metrics_inc(mx, METRICS_DROP_IPV6_PROTO);
+			return NET_VERDICT_FREE;
+		}
+		if (dst_multicast) {
+			metrics_inc(mx, METRICS_DROP_IPV6_NOT_OURS);
+			return NET_VERDICT_FREE;
+		}
+		return net_tcp_input(port, m, l3 + sizeof(*ip), plen, mx);
 	default:
 		/* Extension headers land here too: nothing we serve needs them. */
 		metrics_inc(mx, METRICS_DROP_IPV6_PROTO);

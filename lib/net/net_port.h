@@ -14,6 +14,8 @@ struct net_neigh_table;
 
 /* Extra unicast addresses a port owns per family (relay IPs inside its prefix). */
 #define NET_MAX_EXTRA_ADDRS 16
+/* TCP ports whose segments go to the kernel (TURN over TCP and TLS listeners). */
+#define NET_MAX_KERNEL_TCP_PORTS 8
 
 /*
  * One DPDK port as the network sees it. Filled once by the app from config,
@@ -48,6 +50,19 @@ struct net_port {
 	uint8_t ipv6_extra[NET_MAX_EXTRA_ADDRS][16];
 
 	uint16_t mtu;			/* largest IP packet we send; 0 = 1500 */
+
+	/*
+	 * TURN over TCP/TLS (docs/architecture.md, "Streams"). transport is what
+	 * a client's datagram on this port stands for: 0 or 17 (UDP), or 6 on the
+	 * stream link, whose "datagrams" are messages the stream thread cut from a
+	 * TCP connection (copied into net_udp_info.transport, so into the
+	 * allocation's 5-tuple). TCP segments to one of kernel_tcp_ports of our
+	 * addresses are NET_VERDICT_KERNEL: the caller passes them to the kernel
+	 * (the exception path); any other TCP is dropped.
+	 */
+	uint8_t transport;
+	unsigned int kernel_tcp_port_count;
+	uint16_t kernel_tcp_ports[NET_MAX_KERNEL_TCP_PORTS]; /* host order */
 	struct net_neigh_table *neigh;	/* shared by all lcores */
 };
 
@@ -70,12 +85,14 @@ struct net_udp_info {
 	 */
 	bool payload_sum_valid;
 	uint16_t payload_sum;
+	uint8_t transport;		/* the port's transport: 17, or 6 on the stream link */
 };
 
 enum net_verdict {
 	NET_VERDICT_FREE,	/* handled or dropped (and counted): free the mbuf */
 	NET_VERDICT_TX,		/* rewritten into a reply: send it on the same port */
 	NET_VERDICT_UDP,	/* a valid UDP datagram for us: see struct net_udp_info */
+	NET_VERDICT_KERNEL,	/* TCP to a kernel_tcp_ports port of ours: give it to the kernel */
 };
 
 /* Monotonic table counters kept by the table itself (not per lcore). */

@@ -64,6 +64,14 @@ enum net_verdict net_ndp_input(const struct net_port *port, struct rte_mbuf *m,
 enum net_verdict net_udp_input(const struct net_port *port, struct rte_mbuf *m,
 			       struct net_udp_info *info, struct metrics_lcore *mx);
 
+/*
+ * TCP: NET_VERDICT_KERNEL for a segment to one of the port's kernel_tcp_ports
+ * (the header is checked for length only: the kernel verifies the rest), else
+ * counted and dropped. l4 is the TCP header's offset, l4_len its IP payload length.
+ */
+enum net_verdict net_tcp_input(const struct net_port *port, struct rte_mbuf *m, uint32_t l4,
+			       uint32_t l4_len, struct metrics_lcore *mx);
+
 /* Probe builders for net_udp_send: a new frame from pool, or NULL. */
 struct rte_mbuf *net_arp_build_request(const struct net_port *port, rte_be32_t target,
 				       struct rte_mempool *pool);

@@ -23,6 +23,26 @@ port_mtu(const struct net_port *port)
 	return port->mtu != 0 ? port->mtu : NET_DEFAULT_MTU;
 }
 
+/*
+ * Whether the datagram's checksum verifies, from the payload's raw sum: the
+ * pseudo-header (addresses, protocol, UDP length) and the UDP header, checksum
+ * included, in fixed-size sums rather than rte_ipv4/ipv6_phdr_cksum's copy
+ * into a pseudo-header struct and generic loop.
+ */
+static bool
+udp_cksum_ok(const void *ip, bool v4, const struct rte_udp_hdr *udp, uint16_t payload_sum)
+{
+	static const uint8_t proto[2] = { 0, IPPROTO_UDP };
+	uint16_t addr_sum, proto_w;
+	uint32_t s;
+
+	addr_sum = v4 ? net_cksum_words32(&((const struct rte_ipv4_hdr *)ip)->src_addr, 2) :
+			net_cksum_words32(((const struct rte_ipv6_hdr *)ip)->src_addr, 8);
+	memcpy(&proto_w, proto, 2);
+	s = (uint32_t)addr_sum + proto_w + udp->dgram_len + net_cksum_words32(udp, 2) + payload_sum;
+	return net_cksum_fold(s) == 0xffff;
+}
+
 enum net_verdict
 net_udp_input(const struct net_port *port, struct rte_mbuf *m, struct net_udp_info *info,
 	      struct metrics_lcore *mx)
@@ -54,12 +74,8 @@ net_udp_input(const struct net_port *port, struct rte_mbuf *m, struct net_udp_in
 		 * Sum the payload on its own and keep it: a relayed payload leaves
 		 * with a checksum derived from this sum instead of a second pass.
 		 */
-		uint32_t s = v4 ? rte_ipv4_phdr_cksum(ip, 0) : rte_ipv6_phdr_cksum(ip, 0);
-
 		payload_sum = rte_raw_cksum(udp + 1, ip_plen - UDP_LEN);
-		s += rte_raw_cksum(udp, UDP_LEN);
-		s += payload_sum;
-		bad = net_cksum_fold(s) != 0xffff;
+		bad = !udp_cksum_ok(ip, v4, udp, payload_sum);
 		sum_valid = true;
 	}
 	if (bad) {
@@ -90,6 +106,7 @@ net_udp_input(const struct net_port *port, struct rte_mbuf *m, struct net_udp_in
 	info->payload_len = ip_plen - UDP_LEN;
 	info->payload_sum_valid = sum_valid;
 	info->payload_sum = payload_sum;
+	info->transport = port->transport != 0 ? port->transport : IPPROTO_UDP;
 	return NET_VERDICT_UDP;
 }
 
@@ -242,17 +259,6 @@ net_udp_send(const struct net_port *port, struct rte_mbuf *m, uint8_t family,
 				probe, mx, now_tsc, -1);
 }
 
-/* The UDP checksum from the pseudo-header, the UDP header and a known payload sum. */
-static uint16_t
-udp_cksum_from_sum(const void *ip, bool v4, const struct rte_udp_hdr *udp, uint16_t payload_sum)
-{
-	uint32_t s = v4 ? rte_ipv4_phdr_cksum(ip, 0) : rte_ipv6_phdr_cksum(ip, 0);
-
-	s += rte_raw_cksum(udp, UDP_LEN); /* its checksum field is still 0 */
-	s += payload_sum;
-	return net_cksum_udp_nonzero((uint16_t)~net_cksum_fold(s));
-}
-
 int
 net_udp_send_sum(const struct net_port *port, struct rte_mbuf *m, uint8_t family,
 		 const uint8_t *src_addr, uint16_t src_port, const uint8_t *dst_addr,
@@ -317,10 +323,15 @@ net_udp_send_sum(const struct net_port *port, struct rte_mbuf *m, uint8_t family
 			ip->src_addr = port->ipv4;
 		memcpy(&ip->dst_addr, dst_addr, 4);
 		ip->hdr_checksum = 0;
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		/*
+		 * Fixed-size sums of what was just written, not rte_ipv4_cksum and
+		 * rte_ipv4_phdr_cksum: the addresses are summed once for both.
+		 */
+		ip->hdr_checksum = net_cksum_ipv4_hdr(ip);
 		/* The payload may be chained: sum it segment by segment. */
 		udp->dgram_cksum = payload_sum >= 0 ?
-			udp_cksum_from_sum(ip, true, udp, (uint16_t)payload_sum) :
+			net_cksum_udp_from_parts(net_cksum_words32(&ip->src_addr, 2), udp,
+						 (uint16_t)payload_sum) :
 			rte_ipv4_udptcp_cksum_mbuf(m, ip, ETH_LEN + IPV4_LEN);
 	} else {
 		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(eth + 1);
@@ -333,7 +344,8 @@ net_udp_send_sum(const struct net_port *port, struct rte_mbuf *m, uint8_t family
 		memcpy(ip->src_addr, src_addr != NULL ? src_addr : src6, 16);
 		memcpy(ip->dst_addr, dst_addr, 16);
 		udp->dgram_cksum = payload_sum >= 0 ?
-			udp_cksum_from_sum(ip, false, udp, (uint16_t)payload_sum) :
+			net_cksum_udp_from_parts(net_cksum_words32(ip->src_addr, 8), udp,
+						 (uint16_t)payload_sum) :
 			rte_ipv6_udptcp_cksum_mbuf(m, ip, ETH_LEN + IPV6_LEN);
 	}
 	return 0;

@@ -140,6 +140,7 @@ table_create(const struct table_params *p)
 			memcpy(&t->relay_v4[t->relay_v4_count++], ra->addr, 4);
 		else
 			memcpy(t->relay_v6[t->relay_v6_count++], ra->addr, 16);
+		t->relay_filter |= UINT64_C(1) << table_relay_filter_bit(ra->family, ra->addr);
 	}
 	if (table_pool_init(t) != 0)
 		goto fail;
@@ -290,6 +291,8 @@ table_lookup_relay_bulk(const struct table *t, const struct table_relay_key **ke
 bool
 table_is_relay_addr(const struct table *t, uint8_t family, const uint8_t *addr)
 {
+	if (!(t->relay_filter & (UINT64_C(1) << table_relay_filter_bit(family, addr))))
+		return false;
 	if (family == STUN_FAMILY_IPV4) {
 		uint32_t a;
 

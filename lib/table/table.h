@@ -45,7 +45,7 @@
  */
 struct table_5tuple {
 	uint8_t family; /* STUN_FAMILY_IPV4 / STUN_FAMILY_IPV6 */
-	uint8_t proto;  /* 17: UDP (TCP and TLS come later) */
+	uint8_t proto;  /* 17: UDP; 6: TCP or TLS (a stream client, served through the stream link) */
 	uint16_t client_port;
 	uint16_t server_port;
 	uint16_t pad;

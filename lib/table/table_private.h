@@ -77,6 +77,12 @@ struct table {
 	uint32_t relay_v4[TABLE_MAX_RELAY_ADDRS];
 	unsigned int relay_v6_count;
 	uint8_t relay_v6[TABLE_MAX_RELAY_ADDRS][16];
+	/*
+	 * A bit per relayed address (table_relay_filter_bit): every data
+	 * packet from a client asks whether its peer is one of ours, and the
+	 * answer is almost always no, in one test instead of a walk of the list.
+	 */
+	uint64_t relay_filter;
 	uint64_t prng;
 };
 
@@ -86,16 +92,29 @@ table_addr_len(uint8_t family)
 	return family == STUN_FAMILY_IPV6 ? 16 : 4;
 }
 
+/* Which bit of relay_filter an address sets: a multiplicative hash of its low 4 bytes. */
+static inline unsigned int
+table_relay_filter_bit(uint8_t family, const uint8_t *addr)
+{
+	uint32_t w;
+
+	memcpy(&w, addr + (family == STUN_FAMILY_IPV6 ? 12 : 0), 4);
+	return (uint32_t)(w * UINT32_C(0x9E3779B1)) >> 26;
+}
+
 static inline bool
 table_family_valid(uint8_t family)
 {
 	return family == STUN_FAMILY_IPV4 || family == STUN_FAMILY_IPV6;
 }
 
+/* Fixed-size compares: a memcmp of a variable length is a libc call per packet. */
 static inline bool
 table_addr_eq(uint8_t family, const uint8_t *a, const uint8_t *b)
 {
-	return memcmp(a, b, table_addr_len(family)) == 0;
+	if (family == STUN_FAMILY_IPV6)
+		return memcmp(a, b, 16) == 0;
+	return memcmp(a, b, 4) == 0;
 }
 
 static inline bool

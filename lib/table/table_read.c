@@ -37,7 +37,6 @@ bool
 table_permitted(const struct table_alloc *a, uint8_t family, const uint8_t *addr,
 		uint64_t now_ms)
 {
-	unsigned int len = table_addr_len(family);
 	bool found;
 	uint32_t s;
 
@@ -51,7 +50,7 @@ table_permitted(const struct table_alloc *a, uint8_t family, const uint8_t *addr
 			const struct table_perm *p = &a->perms[i];
 
 			if (p->family == family && now_ms < p->expires_ms &&
-			    memcmp(p->addr, addr, len) == 0) {
+			    table_addr_eq(family, p->addr, addr)) {
 				found = true;
 				break;
 			}

@@ -27,6 +27,7 @@
 
 #define TURN_SOFTWARE_MAX 128
 #define TURN_PROTO_UDP 17
+#define TURN_PROTO_TCP 6 /* TURN over TCP or TLS: the client's side only (RFC 8656 §3.1) */
 
 /* RFC 8656 §3.x defaults (seconds). */
 #define TURN_ALLOCATION_LIFETIME_DEFAULT 600
@@ -59,6 +60,7 @@ struct turn_endpoints {
 	struct stun_addr client; /* the source: the client's reflexive address */
 	struct stun_addr local;  /* the destination: our address and listening port */
 	uint16_t port_index;     /* the net port it arrived on */
+	uint8_t proto;           /* the client's transport: 17 (0 reads as 17), or 6 for TCP/TLS */
 };
 
 /* Both clocks a handler needs: monotonic for lifetimes, wall for REST and nonces. */

@@ -9,7 +9,7 @@ turn_client_key(struct table_5tuple *k, const struct turn_endpoints *ep)
 {
 	memset(k, 0, sizeof(*k));
 	k->family = ep->client.family;
-	k->proto = TURN_PROTO_UDP;
+	k->proto = ep->proto != 0 ? ep->proto : TURN_PROTO_UDP;
 	k->client_port = ep->client.port;
 	k->server_port = ep->local.port;
 	memcpy(k->client_addr, ep->client.addr, sizeof(k->client_addr));
