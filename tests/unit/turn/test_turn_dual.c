@@ -225,6 +225,19 @@ test_dual_relays_both_families(void)
 	permit(&c, &p4);
 	permit(&c, &p6);
 
+	/* The deny list covers the IPv6 half as it covers IPv6 allocations. */
+	struct stun_addr bad;
+
+	fx_addr(&bad, "::1", 6000);
+	CU_ASSERT_FATAL(fx_permission(&c, &bad, 1, &r));
+	CU_ASSERT(fx_error(&r, STUN_METHOD_CREATE_PERMISSION, 403));
+	fx_addr(&bad, "fe80::1", 6000);
+	CU_ASSERT_FATAL(fx_channel_bind(&c, 0x4009, &bad, &r));
+	CU_ASSERT(fx_error(&r, STUN_METHOD_CHANNEL_BIND, 403));
+	fx_addr(&bad, "::ffff:127.0.0.1", 6000);
+	CU_ASSERT_FATAL(fx_permission(&c, &bad, 1, &r));
+	CU_ASSERT(fx_error(&r, STUN_METHOD_CREATE_PERMISSION, 403));
+
 	/* Send indications. */
 	CU_ASSERT_EQUAL_FATAL(send_to(&c, &p6, &rel), TURN_VERDICT_RELAY);
 	CU_ASSERT(!rel.to_client && rel.port_index == FX_PORT_INDEX_RELAY_V6);
