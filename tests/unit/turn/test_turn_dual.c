@@ -88,6 +88,23 @@ from_peer(const struct stun_addr *peer, const struct stun_addr *relayed, struct 
 	return turn_handle_peer_data(&W.srv, peer, relayed, 4, &W.clk, rel, &W.mx);
 }
 
+/* alice's dual allocation from CLIENT_V4 with permissions for an IPv4 and an IPv6 peer. */
+static void
+dual_with_peers(struct fx_client *c, struct stun_addr *v4, struct stun_addr *v6,
+		struct stun_addr *p4, struct stun_addr *p6)
+{
+	struct fx_resp r;
+
+	fx_client(c, CLIENT_V4, 40000, "alice", "secret123");
+	CU_ASSERT_FATAL(allocate_dual(c, &r));
+	CU_ASSERT_EQUAL_FATAL(stun_get_xor_relayed_address(&r.m, 0, v4), STUN_OK);
+	CU_ASSERT_EQUAL_FATAL(stun_get_xor_relayed_address(&r.m, 1, v6), STUN_OK);
+	fx_addr(p4, PEER_V4, 6000);
+	fx_addr(p6, PEER_V6, 6000);
+	permit(c, p4);
+	permit(c, p6);
+}
+
 static struct table_alloc *
 relay_entry(const struct stun_addr *relayed)
 {
@@ -216,14 +233,7 @@ test_dual_relays_both_families(void)
 	struct turn_relay rel;
 	struct stun_addr v4, v6, p4, p6;
 
-	fx_client(&c, CLIENT_V4, 40000, "alice", "secret123");
-	CU_ASSERT_FATAL(allocate_dual(&c, &r));
-	CU_ASSERT_EQUAL_FATAL(stun_get_xor_relayed_address(&r.m, 0, &v4), STUN_OK);
-	CU_ASSERT_EQUAL_FATAL(stun_get_xor_relayed_address(&r.m, 1, &v6), STUN_OK);
-	fx_addr(&p4, PEER_V4, 6000);
-	fx_addr(&p6, PEER_V6, 6000);
-	permit(&c, &p4);
-	permit(&c, &p6);
+	dual_with_peers(&c, &v4, &v6, &p4, &p6);
 
 	/* The deny list covers the IPv6 half as it covers IPv6 allocations. */
 	struct stun_addr bad;
@@ -323,14 +333,7 @@ test_refresh_deletes_one_family(void)
 	struct metrics_lcore snap;
 	struct stun_addr v4, v6, p4, p6;
 
-	fx_client(&c, CLIENT_V4, 40000, "alice", "secret123");
-	CU_ASSERT_FATAL(allocate_dual(&c, &r));
-	CU_ASSERT_EQUAL_FATAL(stun_get_xor_relayed_address(&r.m, 0, &v4), STUN_OK);
-	CU_ASSERT_EQUAL_FATAL(stun_get_xor_relayed_address(&r.m, 1, &v6), STUN_OK);
-	fx_addr(&p4, PEER_V4, 6000);
-	fx_addr(&p6, PEER_V6, 6000);
-	permit(&c, &p4);
-	permit(&c, &p6);
+	dual_with_peers(&c, &v4, &v6, &p4, &p6);
 	CU_ASSERT_FATAL(fx_channel_bind(&c, 0x4001, &p6, &r));
 
 	struct table_alloc *a = fx_alloc_of(&c);
