@@ -75,7 +75,8 @@ int dturn_mgmt_start(struct dturn_app *app);
 unsigned int dturn_mgmt_poll(struct dturn_app *app);
 void dturn_mgmt_stop(struct dturn_app *app);
 /* After a successful dturn_reload (SIGHUP or /dturn/reload): revoked users are
- * allowed again and [turn] alternate_server takes its new value. */
+ * allowed again, [turn] alternate_server takes its new value and the stream
+ * thread reloads the [stream] TLS certificate and key. */
 void dturn_mgmt_reloaded(struct dturn_app *app);
 
 /*
@@ -92,6 +93,11 @@ void dturn_http_collect(void *app, struct mgmt_view *v);
 /* dturn_events.c: rate-limited log lines for remotely triggered events (control lcore). */
 enum dturn_event {
 	DTURN_EVENT_SOURCE_BLOCKED,  /* a source put in the penalty box */
+	DTURN_EVENT_ALLOCATED,       /* the TURN_EVENT_*s of lib/turn, one reason each */
+	DTURN_EVENT_DELETED,
+	DTURN_EVENT_EXPIRED,
+	DTURN_EVENT_ADMIN_DELETED,
+	DTURN_EVENT_AUTH_FAILED,
 	DTURN_EVENT_MAX
 };
 void dturn_events_init(struct dturn_app *app);

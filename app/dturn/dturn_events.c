@@ -9,16 +9,26 @@
  */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <rte_cycles.h>
 
 #include "dturn_app.h"
+#include "log_text.h"
 
-#define DTURN_EVENT_BURST 10
+/* Enough for every event of a quiet relay; a busy one logs a sample and the counts. */
+#define DTURN_EVENT_BURST 100
 #define DTURN_EVENT_INTERVAL_S 60
+/* Usernames come from the wire: at most this much of one is printed. */
+#define USER_PRINT_MAX 64
 
 static const char *const event_names[DTURN_EVENT_MAX] = {
 	[DTURN_EVENT_SOURCE_BLOCKED] = "source_blocked",
+	[DTURN_EVENT_ALLOCATED] = "allocated",
+	[DTURN_EVENT_DELETED] = "deleted",
+	[DTURN_EVENT_EXPIRED] = "expired",
+	[DTURN_EVENT_ADMIN_DELETED] = "admin_deleted",
+	[DTURN_EVENT_AUTH_FAILED] = "auth_failed",
 };
 
 static void
@@ -33,6 +43,69 @@ format_source(char *out, size_t len, const struct stun_addr *a)
 		inet_ntop(AF_INET, a->addr, ip, sizeof(ip));
 		snprintf(out, len, "%s:%u", ip, a->port);
 	}
+}
+
+static void
+format_relayed(char *out, size_t len, const struct table_alloc *a)
+{
+	char r1[INET6_ADDRSTRLEN + 8], r2[INET6_ADDRSTRLEN + 8];
+	struct stun_addr x;
+
+	memset(&x, 0, sizeof(x));
+	x.family = a->ids.relay.family;
+	x.port = a->ids.relay.port;
+	memcpy(x.addr, a->ids.relay.addr, sizeof(x.addr));
+	format_source(r1, sizeof(r1), &x);
+	if (a->ids.relay_alt.family == 0) {
+		snprintf(out, len, "%s", r1);
+		return;
+	}
+	x.family = a->ids.relay_alt.family;
+	x.port = a->ids.relay_alt.port;
+	memcpy(x.addr, a->ids.relay_alt.addr, sizeof(x.addr));
+	format_source(r2, sizeof(r2), &x);
+	snprintf(out, len, "%s and %s", r1, r2);
+}
+
+/* lib/turn's events, one line each, by reason through the limiter. */
+static void
+on_event(void *arg, enum turn_event ev, const struct table_alloc *a,
+	 const struct turn_event_info *info)
+{
+	static const struct {
+		enum dturn_event reason;
+		uint32_t level;
+		const char *what;
+	} kinds[TURN_EVENT_MAX] = {
+		[TURN_EVENT_ALLOCATED] = { DTURN_EVENT_ALLOCATED, RTE_LOG_INFO, "made" },
+		[TURN_EVENT_DELETED] = { DTURN_EVENT_DELETED, RTE_LOG_INFO, "deleted by its client" },
+		[TURN_EVENT_EXPIRED] = { DTURN_EVENT_EXPIRED, RTE_LOG_INFO, "expired" },
+		[TURN_EVENT_ADMIN_DELETED] = { DTURN_EVENT_ADMIN_DELETED, RTE_LOG_NOTICE,
+					       "deleted by a management command" },
+		[TURN_EVENT_AUTH_FAILED] = { DTURN_EVENT_AUTH_FAILED, RTE_LOG_NOTICE,
+					     "authentication failed" },
+	};
+	struct dturn_app *app = arg;
+	char who[INET6_ADDRSTRLEN + 8], user[USER_PRINT_MAX * 4 + 8], relayed[2 * INET6_ADDRSTRLEN + 24];
+	uint64_t suppressed;
+
+	if ((unsigned int)ev >= TURN_EVENT_MAX ||
+	    !rte_log_can_log(RTE_LOGTYPE_DTURN, kinds[ev].level) ||
+	    !log_limit_allow(&app->events, kinds[ev].reason, rte_get_tsc_cycles(), &suppressed))
+		return;
+	if (suppressed != 0)
+		rte_log(kinds[ev].level, RTE_LOGTYPE_DTURN, "DTURN: suppressed %" PRIu64
+			" lines of %s\n", suppressed, event_names[kinds[ev].reason]);
+	format_source(who, sizeof(who), info->client);
+	log_text_safe(user, sizeof(user), info->user, info->user_len, USER_PRINT_MAX);
+	if (a == NULL) {
+		rte_log(kinds[ev].level, RTE_LOGTYPE_DTURN, "DTURN: %s: user %s from %s, answered %u\n",
+			kinds[ev].what, user, who, info->code);
+		return;
+	}
+	format_relayed(relayed, sizeof(relayed), a);
+	rte_log(kinds[ev].level, RTE_LOGTYPE_DTURN, "DTURN: allocation %s %s: user %s, client %s\n",
+		relayed, kinds[ev].what, user, who);
 }
 
 static void
@@ -62,6 +135,8 @@ dturn_events_init(struct dturn_app *app)
 	if (app->control != NULL) {
 		app->control->turn.on_blocked = on_blocked;
 		app->control->turn.on_blocked_arg = app;
+		app->control->turn.on_event = on_event;
+		app->control->turn.on_event_arg = app;
 	}
 }
 

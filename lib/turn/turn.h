@@ -179,6 +179,23 @@ struct turn_reservation {
 	uint8_t family;
 };
 
+/* What turn_control.on_event reports. */
+enum turn_event {
+	TURN_EVENT_ALLOCATED,      /* Allocate succeeded */
+	TURN_EVENT_DELETED,        /* Refresh with LIFETIME 0 */
+	TURN_EVENT_EXPIRED,        /* the sweep found it past its lifetime */
+	TURN_EVENT_ADMIN_DELETED,  /* dturnctl delete or revoke */
+	TURN_EVENT_AUTH_FAILED,    /* credentials sent and refused */
+	TURN_EVENT_MAX
+};
+
+struct turn_event_info {
+	const struct stun_addr *client;  /* the request's source (client of a) */
+	const char *user;                /* as the owner record or the request holds it */
+	size_t user_len;
+	uint16_t code;                   /* TURN_EVENT_AUTH_FAILED: the error answered */
+};
+
 /* Users a management command revoked, until the next reload. */
 #define TURN_REVOKED_MAX 32
 
@@ -192,6 +209,12 @@ struct turn_control {
 	 * (rate-limited, app/dturn/dturn_events.c). NULL: not told. */
 	void (*on_blocked)(void *arg, const struct stun_addr *src);
 	void *on_blocked_arg;
+	/* An allocation was made or ended (while its owner record is still there), or a
+	 * request with credentials failed (a = NULL; user as sent, code 401/438/441):
+	 * the app logs one line each, rate-limited (app/dturn/dturn_events.c). NULL: not told. */
+	void (*on_event)(void *arg, enum turn_event ev, const struct table_alloc *a,
+			 const struct turn_event_info *info);
+	void *on_event_arg;
 	uint64_t token_state;
 	unsigned int reservation_count;
 	struct turn_reservation reservations[TURN_RESERVATIONS_MAX];

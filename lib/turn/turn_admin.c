@@ -15,6 +15,7 @@ turn_admin_delete(struct turn_control *ctl, struct table_alloc *a, struct metric
 	const struct table_alloc_owner *o = table_owner(ctl->srv->table, a);
 
 	/* The same steps as Refresh with LIFETIME 0: workers see it dead at once. */
+	turn_event_allocation(ctl, TURN_EVENT_ADMIN_DELETED, a);
 	turn_quota_release(ctl->quota, o->username, o->username_len);
 	table_alloc_delete(ctl->srv->table, a);
 	metrics_inc(mx, METRICS_TURN_ADMIN_DELETED);

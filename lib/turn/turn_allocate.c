@@ -249,6 +249,7 @@ turn_handle_allocate(struct turn_req *r)
 	if (pc.token != NULL)
 		turn_reservation_remove(r->ctl, pc.token, false);
 	remember(r, a, n);
+	turn_event_allocation(r->ctl, TURN_EVENT_ALLOCATED, a);
 	metrics_inc(r->mx, METRICS_TURN_ALLOCATED);
 	if (a->ids.relay_alt.family != 0)
 		metrics_inc(r->mx, METRICS_TURN_DUAL_ALLOCATED);

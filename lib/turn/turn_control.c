@@ -38,6 +38,7 @@ on_expire(void *arg, struct table_alloc *a)
 
 	const struct table_alloc_owner *o = table_owner(s->ctl->srv->table, a);
 
+	turn_event_allocation(s->ctl, TURN_EVENT_EXPIRED, a);
 	turn_quota_release(s->ctl->quota, o->username, o->username_len);
 	s->expired++;
 }

@@ -28,7 +28,9 @@ size_t turn_reply_finish(struct turn_req *r, struct stun_builder *b);
 
 /* turn_request.c: RFC 8489 §9.2.4 with the RFC 8656 rules; true when it may go on. */
 bool turn_authenticate(struct turn_req *r, size_t *reply_len);
-void turn_count_failure(struct turn_req *r);
+void turn_count_failure(struct turn_req *r, uint16_t code);
+/* Tell the app (turn_control.on_event) about an allocation; the owner record must still be there. */
+void turn_event_allocation(struct turn_control *ctl, enum turn_event ev, const struct table_alloc *a);
 /* The allocation of the request's 5-tuple, checked against the credentials (437, 441). */
 struct table_alloc *turn_find_allocation(struct turn_req *r, size_t *reply_len);
 /* max(default, min(requested, max)) seconds (RFC 8656 §7.2, §7.3). */

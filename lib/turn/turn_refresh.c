@@ -31,6 +31,7 @@ turn_handle_refresh(struct turn_req *r)
 	} else if (zero) {
 		const struct table_alloc_owner *o = table_owner(r->srv->table, a);
 
+		turn_event_allocation(r->ctl, TURN_EVENT_DELETED, a);
 		turn_quota_release(r->ctl->quota, o->username, o->username_len);
 		table_alloc_delete(r->srv->table, a);
 		metrics_inc(r->mx, METRICS_TURN_DELETED);

@@ -16,10 +16,39 @@ turn_client_key(struct table_5tuple *k, const struct turn_endpoints *ep)
 	memcpy(k->server_addr, ep->local.addr, sizeof(k->server_addr));
 }
 
-/* A request that came with credentials and failed: it drains its source's bucket. */
+/* The app's log line for an allocation's event, with its owner's name and client. */
 void
-turn_count_failure(struct turn_req *r)
+turn_event_allocation(struct turn_control *ctl, enum turn_event ev, const struct table_alloc *a)
 {
+	const struct table_alloc_owner *o;
+	const struct table_5tuple *k = &a->ids.client;
+	struct stun_addr client;
+
+	if (ctl->on_event == NULL)
+		return;
+	o = table_owner(ctl->srv->table, a);
+	memset(&client, 0, sizeof(client));
+	client.family = k->family;
+	client.port = k->client_port;
+	memcpy(client.addr, k->client_addr, sizeof(client.addr));
+	ctl->on_event(ctl->on_event_arg, ev, a, &(struct turn_event_info){
+		.client = &client, .user = o->username, .user_len = o->username_len });
+}
+
+/* A request that came with credentials and failed (code answered): logged, and it drains
+ * its source's bucket. */
+void
+turn_count_failure(struct turn_req *r, uint16_t code)
+{
+	if (r->ctl->on_event != NULL) {
+		struct stun_bytes user = { 0 };
+
+		(void)stun_get_username(r->msg, &user);
+		r->ctl->on_event(r->ctl->on_event_arg, TURN_EVENT_AUTH_FAILED, NULL,
+				 &(struct turn_event_info){ .client = &r->ep->client,
+							    .user = (const char *)user.data,
+							    .user_len = user.len, .code = code });
+	}
 	if (turn_failure_record(r->ctl->failures, r->ctl->box, &r->ep->client, r->clk->now_ms)) {
 		metrics_inc(r->mx, METRICS_TURN_SOURCE_BLOCKED);
 		if (r->ctl->on_blocked != NULL)
@@ -46,7 +75,7 @@ turn_authenticate(struct turn_req *r, size_t *reply_len)
 		return false;
 	case AUTH_STALE_NONCE:
 		*reply_len = turn_reply_error(r, 438);
-		turn_count_failure(r);
+		turn_count_failure(r, 438);
 		return false;
 	case AUTH_WRONG_REALM:
 	case AUTH_BAD_NONCE:
@@ -55,7 +84,7 @@ turn_authenticate(struct turn_req *r, size_t *reply_len)
 	case AUTH_BAD_INTEGRITY:
 	default:
 		*reply_len = turn_reply_error(r, 401);
-		turn_count_failure(r);
+		turn_count_failure(r, 401);
 		return false;
 	}
 }
@@ -78,7 +107,7 @@ turn_find_allocation(struct turn_req *r, size_t *reply_len)
 	if (o->username_len != r->id.username_len ||
 	    memcmp(o->username, r->id.username, r->id.username_len) != 0) {
 		*reply_len = turn_reply_error(r, 441);
-		turn_count_failure(r);
+		turn_count_failure(r, 441);
 		return NULL;
 	}
 	return a;

@@ -9,7 +9,9 @@
 # turnutils_uclient -v -u alice -w wrong-secret123 -c -e 198.19.0.2 -r 3480 -m 1 -n 5
 #   -p 3478 198.18.0.1 gets no relayed address and relays no message: it exits non-zero
 #   ("Cannot complete Allocation"), or, once the failed-authentication limit silences
-#   its port, waits until the 30 s bound.
+#   its port, waits until the 30 s bound;
+# dturn's log says "allocation ... made", "... deleted by its client" and "authentication
+#   failed: user alice from 198.18.0.2:PORT, answered 401".
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
 require_ns "$CLIENT_NS"
@@ -39,4 +41,16 @@ uc=$(in_client timeout 30 turnutils_uclient -v -u "$TURN_USER" -w "wrong-$TURN_P
 ! grep -Eq 'tot_recv_msgs=[1-9]' <<<"$uc" || fail "turnutils_uclient relayed messages with a wrong password"
 [ $rc -eq 124 ] || grep -q 'Cannot complete Allocation' <<<"$uc" ||
 	fail "turnutils_uclient exited $rc without 'Cannot complete Allocation': $(tail -n 2 <<<"$uc" | tr '\n' ' ')"
+
+# dturn's log (not when the case is pointed at another server) has one line per event:
+# the allocation made and deleted, and the refused password with the user and source.
+log=${DTURN_LOG:-/tmp/dturn-demo.log}
+if [ -z "${DTURN_SERVER_V4:-}" ] && [ -f "$log" ]; then
+	grep -Eq "allocation $RELAY_V4:[0-9]+ made: user $TURN_USER, client $CLIENT_V4:[0-9]+" "$log" ||
+		fail "no 'allocation ... made: user $TURN_USER, client $CLIENT_V4:PORT' line in $log"
+	grep -Eq "allocation $RELAY_V4:[0-9]+ deleted by its client: user $TURN_USER" "$log" ||
+		fail "no 'allocation ... deleted by its client' line in $log"
+	grep -Eq "authentication failed: user $TURN_USER from $CLIENT_V4:[0-9]+, answered 401" "$log" ||
+		fail "no 'authentication failed: user $TURN_USER from $CLIENT_V4:PORT, answered 401' line in $log"
+fi
 pass

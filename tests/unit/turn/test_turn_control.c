@@ -1150,6 +1150,74 @@ test_reservation_expires(void)
 	CU_ASSERT(fx_error(&r, STUN_METHOD_ALLOCATE, 508));
 }
 
+/* ---- events for the app's log ---- */
+
+struct event_log {
+	unsigned int n;
+	enum turn_event ev[8];
+	bool with_alloc[8];
+	uint16_t code[8];
+	char user[8][32];
+	struct stun_addr client[8];
+};
+
+static void
+record_event(void *arg, enum turn_event ev, const struct table_alloc *a,
+	     const struct turn_event_info *info)
+{
+	struct event_log *l = arg;
+
+	if (l->n >= 8)
+		return;
+	l->ev[l->n] = ev;
+	l->with_alloc[l->n] = a != NULL;
+	l->code[l->n] = info->code;
+	snprintf(l->user[l->n], sizeof(l->user[0]), "%.*s", (int)info->user_len,
+		 info->user != NULL ? info->user : "");
+	l->client[l->n] = *info->client;
+	l->n++;
+}
+
+/* Each allocation's life and each refused credential reach the hook once, with who it was. */
+static void
+test_events(void)
+{
+	struct fx_client c, d, bad;
+	struct fx_resp r;
+	struct event_log log = { 0 };
+
+	W.ctl.on_event = record_event;
+	W.ctl.on_event_arg = &log;
+	fx_client(&c, ALICE_IP, 40000, "alice", "secret123");
+	CU_ASSERT_FATAL(fx_allocate(&c, 0));
+	CU_ASSERT_FATAL(log.n == 1);
+	CU_ASSERT(log.ev[0] == TURN_EVENT_ALLOCATED && log.with_alloc[0]);
+	CU_ASSERT_STRING_EQUAL(log.user[0], "alice");
+	CU_ASSERT(fx_addr_eq(&log.client[0], &c.ep.client));
+
+	CU_ASSERT_FATAL(fx_refresh(&c, 0, 0, &r));
+	CU_ASSERT_FATAL(log.n == 2);
+	CU_ASSERT(log.ev[1] == TURN_EVENT_DELETED && log.with_alloc[1]);
+
+	fx_client(&d, ALICE_IP, 40001, "alice", "secret123");
+	CU_ASSERT_FATAL(fx_allocate(&d, 0));
+	W.clk.now_ms += 601 * 1000;
+	W.clk.now_s += 601;
+	turn_control_sweep(&W.ctl, &W.clk, FX_CAPACITY);
+	CU_ASSERT_FATAL(log.n == 4);
+	CU_ASSERT(log.ev[3] == TURN_EVENT_EXPIRED && log.with_alloc[3]);
+	CU_ASSERT(fx_addr_eq(&log.client[3], &d.ep.client));
+
+	/* A wrong password: the user as sent, the source and the code; no allocation. */
+	fx_client(&bad, "203.0.113.9", 40002, "alice", "wrong");
+	CU_ASSERT(!fx_allocate(&bad, 0));
+	CU_ASSERT_FATAL(log.n == 5);
+	CU_ASSERT(log.ev[4] == TURN_EVENT_AUTH_FAILED && !log.with_alloc[4]);
+	CU_ASSERT_EQUAL(log.code[4], 401);
+	CU_ASSERT_STRING_EQUAL(log.user[4], "alice");
+	CU_ASSERT(fx_addr_eq(&log.client[4], &bad.ep.client));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1201,6 +1269,7 @@ main(int argc, char **argv)
 		{ "ChannelBind bad requests", test_channel_bind_bad },
 		{ "ChannelBind conflicts and refresh", test_channel_bind_conflicts },
 		{ "channel expiry", test_channel_expiry },
+		{ "events for the log: made, deleted, expired, refused", test_events },
 	};
 
 	if (s == NULL)
