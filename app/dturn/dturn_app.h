@@ -20,6 +20,17 @@
 struct MHD_Daemon;
 struct dturn_stream;
 
+struct mgmt_view;
+
+/* dturn_watchdog.c's state: the control lcore's own. */
+struct dturn_watchdog {
+	uint64_t period_tsc;         /* 0: no watchdog asked for */
+	uint64_t next_tsc;
+	bool stalled;                /* unhealthy at the last check: not fed */
+	bool send_failed;            /* the last WATCHDOG=1 could not be sent */
+	struct mgmt_view *view;      /* the health snapshot, allocated once */
+};
+
 struct dturn_app {
 	const char *config_path;
 	struct conf conf;
@@ -36,6 +47,7 @@ struct dturn_app {
 	struct turn_penalty_box *box; /* sources refused for failing authentication */
 	volatile bool quit;
 	struct log_limit events;     /* the control lcore's rate limits (dturn_events.c) */
+	struct dturn_watchdog watchdog; /* systemd's WatchdogSec= (dturn_watchdog.c) */
 	uint64_t start_tsc;          /* workers launched: the origin of the busy ratio */
 	struct MHD_Daemon *http;     /* [mgmt] http_listen, NULL when off */
 	struct dturn_stream *stream; /* [stream]: TURN over TCP/TLS, NULL when off */
@@ -89,6 +101,11 @@ struct mgmt_view;
 int dturn_http_start(struct dturn_app *app);
 void dturn_http_stop(struct dturn_app *app);
 void dturn_http_collect(void *app, struct mgmt_view *v);
+
+/* dturn_watchdog.c: WATCHDOG=1 while healthy (control lcore). */
+int dturn_watchdog_init(struct dturn_app *app);
+void dturn_watchdog_poll(struct dturn_app *app, uint64_t now_tsc);
+void dturn_watchdog_free(struct dturn_app *app);
 
 /* dturn_events.c: rate-limited log lines for remotely triggered events (control lcore). */
 enum dturn_event {

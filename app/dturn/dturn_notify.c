@@ -5,6 +5,7 @@
  * these calls only warn that a manager waiting on NOTIFY_SOCKET will not hear
  * READY=1, and the unit needs Type=exec instead (docs/operations.md).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,4 +62,28 @@ dturn_notify_status(const char *status)
 
 	snprintf(msg, sizeof(msg), "STATUS=%s", status);
 	notify_send("STATUS", msg);
+}
+
+uint64_t
+dturn_notify_watchdog_usec(void)
+{
+#ifdef DTURN_HAVE_LIBSYSTEMD
+	uint64_t usec = 0;
+
+	if (getenv("NOTIFY_SOCKET") != NULL && sd_watchdog_enabled(0, &usec) > 0)
+		return usec;
+#endif
+	return 0;
+}
+
+int
+dturn_notify_watchdog(void)
+{
+#ifdef DTURN_HAVE_LIBSYSTEMD
+	int rc = sd_notify(0, "WATCHDOG=1");
+
+	return rc < 0 ? rc : 0;
+#else
+	return -ENOSYS;
+#endif
 }

@@ -10,6 +10,8 @@
  * condition for serving.
  */
 
+#include <stdint.h>
+
 struct dturn_app;
 
 /* The workers poll and the relay answers: READY=1 and a STATUS= line. */
@@ -20,5 +22,14 @@ void dturn_notify_stopping(int sig);
 
 /* A free-form STATUS= line (shown by systemctl status), e.g. around a reload. */
 void dturn_notify_status(const char *status);
+
+/*
+ * The unit's WatchdogSec= as systemd passes it (WATCHDOG_USEC, for this pid):
+ * the longest gap allowed between two WATCHDOG=1, in microseconds; 0 when no
+ * watchdog is asked for (or dturn was built without libsystemd).
+ */
+uint64_t dturn_notify_watchdog_usec(void);
+/* WATCHDOG=1; 0, or a negative errno when it could not be sent (not logged here). */
+int dturn_notify_watchdog(void);
 
 #endif

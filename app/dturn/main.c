@@ -51,10 +51,9 @@ reload_if_asked(struct dturn_app *app)
 		return;
 	reload_signal = 0;
 	RTE_LOG(NOTICE, DTURN, "SIGHUP: reloading the configuration\n");
-	if (dturn_reload(app, err, sizeof(err)) == 0) {
-		dturn_mgmt_reloaded(app); /* as /dturn/reload does: revoked users back, alternate */
-		dturn_stream_reload(app); /* the TLS certificate and key */
-	}
+	if (dturn_reload(app, err, sizeof(err)) == 0)
+		dturn_mgmt_reloaded(app); /* as /dturn/reload does: revoked users back, alternate,
+					   * the stream thread's TLS certificate */
 }
 
 static void
@@ -162,8 +161,10 @@ control_loop(struct dturn_app *app)
 		if (app->control->requests != NULL)
 			n = dp_control_poll(app->control, (uint64_t)time(NULL));
 		n += dturn_mgmt_poll(app);
+		n += dturn_stream_poll(app);
 		reload_if_asked(app);
 		dturn_events_flush(app);
+		dturn_watchdog_poll(app, rte_get_tsc_cycles());
 		if (n == 0)
 			rte_delay_us_sleep(200);
 	}
@@ -204,6 +205,8 @@ run(struct dturn_app *app, const char *argv0)
 	RTE_LOG(NOTICE, DTURN, "serving: %u ports, %u workers, STUN on UDP %u\n", app->port_count,
 		app->worker_count, app->settings.listen_ports[0]);
 	dturn_notify_ready(app);
+	if (dturn_watchdog_init(app) != 0)
+		RTE_LOG(WARNING, DTURN, "watchdog: not started; systemd will restart dturn when WatchdogSec= runs out\n");
 	control_loop(app);
 	dturn_mgmt_stop(app);
 	dturn_workers_wait(app);
@@ -211,6 +214,7 @@ run(struct dturn_app *app, const char *argv0)
 out:
 	dturn_stream_stop(app); /* before the ports: it writes to the link's rings */
 	dturn_http_stop(app); /* before the ports and table it reads go */
+	dturn_watchdog_free(app);
 	dturn_ports_stop(app);
 	print_counters(app);
 	dturn_turn_teardown(app);

@@ -4,6 +4,8 @@
 #   - sends READY=1, from dturn's own pid, exactly once, with STATUS=serving: ...;
 #   - answers a STUN Binding at the moment READY=1 arrives (the listener sends one from
 #     dturn-client then, before reading on: READY means serving);
+#   - with WATCHDOG_USEC set (WatchdogSec=), sends WATCHDOG=1 every half interval
+#     while healthy (at least 4 in 2 s at 400 ms), after READY=1;
 #   - sends STOPPING=1 after READY=1 when stopped with SIGTERM.
 # Bad input: NOTIFY_SOCKET naming a socket that does not exist: dturn serves anyway and
 # logs once that sd_notify failed.
@@ -44,9 +46,11 @@ for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
 [ -S "$sock" ] || fail "the listener did not create $sock"
 
 started=1
-NOTIFY_SOCKET=$sock "$ROOT/scripts/run.sh" --serve 100 >"$tmp/serve.log" 2>&1 ||
+# WatchdogSec=400ms as systemd would pass it: WATCHDOG=1 due every 200 ms while healthy.
+NOTIFY_SOCKET=$sock WATCHDOG_USEC=400000 "$ROOT/scripts/run.sh" --serve 100 >"$tmp/serve.log" 2>&1 ||
 	fail "scripts/run.sh --serve with NOTIFY_SOCKET did not bring dturn up: $(tail -n 3 "$tmp/serve.log" | tr '\n' ' ')"
 dpid=$(tr -dc '0-9' </run/dturn-demo.pid)
+sleep 2
 "$ROOT/scripts/run.sh" --stop --keep-netns >/dev/null 2>&1 || true
 started=0
 # dturn has exited, so its STOPPING=1 is already queued: the listener ends on it at once.
@@ -70,6 +74,12 @@ grep -q '^msg .*STOPPING=1' <<<"$ev" || fail "no STOPPING=1 after SIGTERM (liste
 order=$(grep -n -E 'READY=1|STOPPING=1' <<<"$ev" | sed -E 's/^([0-9]+):.*(READY|STOPPING)=1.*/\2/' | tr '\n' ' ')
 [ "$order" = "READY STOPPING " ] || fail "expected READY=1 then STOPPING=1, got: $order"
 [ $lrc -eq 0 ] || fail "listener exited $lrc"
+# The watchdog: fed from dturn's pid, between READY=1 and STOPPING=1, about 5 a second.
+pets=$(grep -c "^msg $dpid WATCHDOG=1\$" <<<"$ev" || true)
+[ "$pets" -ge 4 ] || fail "expected at least 4 WATCHDOG=1 from pid $dpid in the 2 s served (WATCHDOG_USEC=400000), got $pets: $(tr '\n' ';' <<<"$ev" | cut -c1-300)"
+first_pet=$(grep -n "WATCHDOG=1" <<<"$ev" | head -n1 | cut -d: -f1)
+ready_line=$(grep -n "READY=1" <<<"$ev" | head -n1 | cut -d: -f1)
+[ "$first_pet" -gt "$ready_line" ] || fail "WATCHDOG=1 came before READY=1"
 
 # ---- 2. a NOTIFY_SOCKET that does not exist: serve anyway, say why once
 started=1
@@ -80,5 +90,5 @@ n=$(grep -c 'sd_notify READY=1 to NOTIFY_SOCKET=.*no-such-socket failed' "$LOG" 
 started=0
 [ "$n" -eq 1 ] || fail "expected one 'sd_notify READY=1 ... failed' line in $LOG, got $n"
 
-echo "READY=1 from pid $dpid with a Binding answered at that moment, then STOPPING=1; a missing socket logged once"
+echo "READY=1 from pid $dpid with a Binding answered at that moment, $pets WATCHDOG=1, then STOPPING=1; a missing socket logged once"
 pass
