@@ -15,6 +15,7 @@ PACKAGES=(
 	libmicrohttpd-dev curl
 	libjansson-dev
 	libsystemd-dev systemd groff-base
+	openssl
 )
 
 log() { echo "deps: $*"; }

@@ -134,11 +134,28 @@ stun_probe() { # addr
 	ip netns exec "$CLIENT_NS" timeout 3 turnutils_stunclient "$1" 2>&1 || true
 }
 
+# A config with [stream] TLS whose certificate and key live under /run and do not
+# exist yet (tests/interop/dturn-stream.conf): make a throwaway self-signed pair, so
+# such a config runs by hand too. Never for paths elsewhere; no key is committed.
+demo_certificate() {
+	local cert key
+	cert=$(sed -n 's/^[[:space:]]*tls_certificate[[:space:]]*=[[:space:]]*\(\/run\/[^[:space:];]*\).*/\1/p' "$CONFIG" | head -n1)
+	key=$(sed -n 's/^[[:space:]]*tls_private_key[[:space:]]*=[[:space:]]*\(\/run\/[^[:space:];]*\).*/\1/p' "$CONFIG" | head -n1)
+	[ -n "$cert" ] && [ -n "$key" ] || return 0
+	[ -f "$cert" ] && [ -f "$key" ] && return 0
+	command -v openssl >/dev/null || die "openssl not found (needed for the demo TLS certificate)"
+	mkdir -p "$(dirname "$cert")" "$(dirname "$key")"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 7 -subj "/CN=dturn-demo.test" \
+		-keyout "$key" -out "$cert" >/dev/null 2>&1 || die "openssl req could not make $cert"
+	log "made a self-signed demo certificate $cert (key $key)"
+}
+
 # Start dturn for $1 seconds under timeout, in its own session so the caller's
 # signals and terminal do not reach it. Sets DTURN_PID.
 start_dturn() {
 	local seconds=$1 tpidfile
 	[ -f "$CONFIG" ] || die "config $CONFIG not found"
+	demo_certificate
 	if [ -f "$PIDFILE" ]; then
 		local old
 		old=$(tr -dc '0-9' <"$PIDFILE")

@@ -19,6 +19,7 @@
 #include <rte_lcore.h>
 
 #include "dturn_app.h"
+#include "dturn_stream.h"
 #include "mgmt.h"
 #include "stun.h"
 #include "table.h"
@@ -65,7 +66,18 @@ dturn_http_collect(void *arg, struct mgmt_view *v)
 		l->lcore_id = rte_get_main_lcore();
 		v->draining = __atomic_load_n(&app->control->turn.draining, __ATOMIC_RELAXED);
 	}
-	for (unsigned int i = 0; i < app->port_count && i < MGMT_MAX_PORTS; i++) {
+	/* The TURN TCP/TLS thread's counters: role="stream", on the main lcore's id (it runs
+	 * beside the control lcore; the role keeps its series apart). */
+	if (app->stream != NULL && v->lcore_count < MGMT_MAX_LCORES) {
+		struct mgmt_lcore_view *l = &v->lcores[v->lcore_count++];
+
+		l->mx = &app->stream->mx;
+		l->lcore_id = rte_get_main_lcore();
+		l->role = "stream";
+	}
+	/* The [port] sections' ports: the stream taps and link come after them, unnamed. */
+	for (unsigned int i = 0; i < app->port_count && i < app->conf.port_count && i < MGMT_MAX_PORTS;
+	     i++) {
 		struct mgmt_port_view *p = &v->ports[v->port_count++];
 		struct rte_eth_stats st;
 		struct rte_eth_link link;

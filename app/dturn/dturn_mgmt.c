@@ -33,6 +33,7 @@
 #include <rte_telemetry.h>
 
 #include "dturn_app.h"
+#include "dturn_stream.h"
 
 #define MGMT_WAIT_MS 2000
 /* Allocations one list answer carries: the telemetry reply is at most 16 KiB. */
@@ -380,6 +381,9 @@ cmd_show(struct dturn_app *app, const char *id, struct rte_tel_data *d, uint64_t
 	format_addr(text, sizeof(text), a->ids.client.family, a->ids.client.server_addr,
 		    a->ids.client.server_port);
 	rte_tel_data_add_dict_string(d, "server", text);
+	/* The client's side (RFC 8656 §3.1): TCP covers TLS too; relaying to peers is UDP. */
+	rte_tel_data_add_dict_string(d, "transport",
+				     a->ids.client.proto == TURN_PROTO_TCP ? "tcp" : "udp");
 	add_summary(app, d, a, now_ms);
 
 	struct table_alloc_traffic tr;
@@ -459,6 +463,7 @@ dturn_mgmt_reloaded(struct dturn_app *app)
 {
 	turn_admin_unrevoke_all(&app->control->turn);
 	alternate_from_conf(app);
+	dturn_stream_reload(app); /* [stream] TLS certificate and key, on the stream thread */
 }
 
 static void

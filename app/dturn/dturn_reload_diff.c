@@ -46,6 +46,14 @@ static const struct restart_key restart_keys[] = {
 	F1("turn.max_allocations", turn.max_allocations),
 	F1("turn.channel_numbers", turn.channel_max),
 	F1("mgmt.http_listen", mgmt),
+	/* [stream]: only tls_certificate and tls_private_key are re-read (dturn_stream_reload). */
+	F2("stream.tcp_listen_ports", stream.tcp_ports, stream.tcp_port_count),
+	F2("stream.tls_listen_ports", stream.tls_ports, stream.tls_port_count),
+	F1("stream.max_connections", stream.max_connections),
+	F1("stream.connections_per_source", stream.connections_per_source),
+	F1("stream.handshake_timeout", stream.handshake_timeout),
+	F1("stream.idle_timeout", stream.idle_timeout),
+	F1("stream.max_buffered_bytes", stream.max_buffered_bytes),
 };
 
 static bool

@@ -138,6 +138,8 @@ print_show(json_t *v, FILE *out)
 		fprintf(out, "relayed (alt):  %s\n", str(v, "relayed_alt"));
 	fprintf(out, "client:         %s\n", str(v, "client"));
 	fprintf(out, "server:         %s\n", str(v, "server"));
+	if (json_object_get(v, "transport") != NULL)
+		fprintf(out, "transport:      %s\n", str(v, "transport"));
 	fprintf(out, "user:           %s\n", str(v, "user"));
 	fprintf(out, "expires in:     %" JSON_INTEGER_FORMAT " s\n", num(v, "expires_in"));
 	fprintf(out, "to peers:       %" JSON_INTEGER_FORMAT " bytes in %" JSON_INTEGER_FORMAT

@@ -7,7 +7,7 @@
  * pool of 16 relayed IPv4 addresses x ports 1024-65535, turn_server,
  * dp_settings, one dp_lcore per worker, and two ports made with
  * rte_eth_from_rings:
- *   port 0, client side: 198.18.0.1/24, STUN on 3478, clients behind 198.18.0.254
+ *   port 0, client side: 198.18.0.1/24, STUN on 443, clients behind 198.18.0.254
  *   port 1, peer side:   198.19.0.1/24 + relayed 198.19.0.10-25, peers behind 198.19.0.254
  * Each port has one queue per worker, and the RX and TX of a queue are the
  * same ring: what a worker transmits is its own next receive. Allocations,
@@ -72,7 +72,13 @@
 #define NPORTS 2
 #define P_CLIENT 0
 #define P_PEER 1
-#define LISTEN 3478
+/*
+ * Below the relayed ports, as conf_validate requires of dturn's own config: a
+ * listening port is one on every address, so a relayed port equal to it
+ * would take the peers' datagrams for STUN (1M allocations need the range
+ * from 1024).
+ */
+#define LISTEN 443
 #define REALM "dturn.bench"
 #define PORT_MIN 1024
 #define PORT_MAX 65535
@@ -127,7 +133,7 @@ struct flow {
 struct worker {
 	unsigned int w;
 	struct dp_lcore *lc;
-	uint32_t *seq;        /* flow indexes, uniformly drawn */
+	uint32_t *seq;        /* flow indexes, uniformly drawn from this worker's share */
 	uint32_t seq_pos;
 	/* results of the last run */
 	uint64_t pkts, cycles, fix_cycles;
@@ -598,8 +604,6 @@ world_create(unsigned int nworkers, uint32_t allocs, uint32_t max_flows)
 		wk->seq = rte_malloc("bd_seq", sizeof(uint32_t) * SEQ_LEN, 64);
 		if (lc == NULL || wk->seq == NULL)
 			return -1;
-		for (unsigned int i = 0; i < SEQ_LEN; i++)
-			wk->seq[i] = (uint32_t)rte_rand_max(G.nflows);
 		wk->w = w;
 		wk->lc = lc;
 		lc->worker = w;
@@ -657,6 +661,27 @@ drain(void)
 		}
 }
 
+/*
+ * Each worker's flows: with n workers, worker w takes the flows f with
+ * f % n == w, as RSS gives a client's 5-tuple (and, with one relayed address
+ * per allocation, its peers' datagrams) to one queue. Workers drawing from
+ * the same allocations would write the same allocations' traffic counters
+ * (struct table_alloc_traffic) and bounce those cache lines between cores,
+ * which no real spread of flows over queues does for long.
+ */
+static void
+draw_flows(unsigned int nworkers)
+{
+	for (unsigned int w = 0; w < nworkers; w++) {
+		struct worker *wk = &G.wk[w];
+		uint32_t share = (G.nflows - w + nworkers - 1) / nworkers;
+
+		for (unsigned int i = 0; i < SEQ_LEN; i++)
+			wk->seq[i] = w + nworkers * (uint32_t)rte_rand_max(share);
+		wk->seq_pos = 0;
+	}
+}
+
 /* INFLIGHT frames per worker on the ring dturn's output will be read from. */
 static int
 seed(unsigned int nworkers)
@@ -664,6 +689,7 @@ seed(unsigned int nworkers)
 	uint8_t buf[2200];
 	uint16_t hdr;
 
+	draw_flows(nworkers);
 	for (unsigned int w = 0; w < nworkers; w++) {
 		struct worker *wk = &G.wk[w];
 

@@ -101,6 +101,7 @@ struct dp_lcore {
 	struct rte_ring *to_control;   /* shared, multi-producer */
 	struct rte_ring *from_control; /* this worker's replies */
 	uint64_t tid_state;            /* Data indication transaction ids */
+	struct net_neigh_cache neigh_cache; /* emptied at each burst (lib/net) */
 	unsigned int held_count;
 	struct dp_held held[DP_HOLD];
 	struct metrics_lcore mx;

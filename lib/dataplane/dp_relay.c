@@ -77,7 +77,7 @@ send_relayed(struct dp_lcore *lc, struct rte_mbuf *m, const struct turn_relay *r
 	int ret = net_udp_send_sum(out->port, m,
 				   rel->dst.family == STUN_FAMILY_IPV4 ? AF_INET : AF_INET6,
 				   rel->src.addr, rel->src.port, rel->dst.addr, rel->dst.port,
-				   lc->pool, &probe, &lc->mx, now_tsc, sum);
+				   lc->pool, &probe, &lc->mx, now_tsc, sum, &lc->neigh_cache);
 
 	if (probe != NULL)
 		dp_tx_enqueue(lc, out, probe);
@@ -112,6 +112,8 @@ dp_relay_retry_held(struct dp_lcore *lc, uint64_t now_tsc)
 {
 	unsigned int kept = 0;
 	uint64_t limit = lc->settings->tsc_per_ms * 1000;
+
+	lc->neigh_cache.port = NULL; /* a retry asks the neighbour table afresh */
 
 	for (unsigned int i = 0; i < lc->held_count; i++) {
 		struct dp_held *h = &lc->held[i];
@@ -155,12 +157,31 @@ data_sum(const struct net_udp_info *info, const uint8_t *payload, const struct t
 		return -1;
 	uint16_t s = info->payload_sum;
 
-	s = net_cksum_sub(s, net_cksum_at(payload, rel->data_offset, 0));
-	s = net_cksum_sub(s, net_cksum_at(payload + end, info->payload_len - end, end));
+	/* Most relayed data has nothing after it (ChannelData) or before it (peer data). */
+	if (rel->data_offset > 0)
+		s = net_cksum_sub(s, net_cksum_at(payload, rel->data_offset, 0));
+	if (end < info->payload_len)
+		s = net_cksum_sub(s, net_cksum_at(payload + end, info->payload_len - end, end));
 	/* Counted at data_offset; the data starts a datagram of its own (offset 0). */
 	if (rel->data_offset & 1)
 		s = (uint16_t)((s << 8) | (s >> 8));
 	return s;
+}
+
+/*
+ * Cut m down to its first len bytes (len <= pkt_len). rte_pktmbuf_trim finds
+ * the last segment through m->next, on the mbuf's second cache line, which
+ * nothing else on the relay path reads: a single segment is cut in place.
+ */
+static int
+cut_to(struct rte_mbuf *m, uint32_t len)
+{
+	if (m->nb_segs == 1) {
+		m->data_len = (uint16_t)len;
+		m->pkt_len = len;
+		return 0;
+	}
+	return rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - len));
 }
 
 void
@@ -176,7 +197,7 @@ dp_relay(struct dp_lcore *lc, struct rte_mbuf *m, const struct net_udp_info *inf
 			       rel);
 	if (rel->port_index >= lc->port_count || start + rel->data_len > m->pkt_len ||
 	    rte_pktmbuf_adj(m, (uint16_t)start) == NULL ||
-	    rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - rel->data_len)) != 0) {
+	    cut_to(m, rel->data_len) != 0) {
 		metrics_inc(&lc->mx, METRICS_DROP_RELAY_TOO_BIG);
 		rte_pktmbuf_free(m);
 		return;

@@ -116,6 +116,7 @@
 	X(STREAM_ACCEPTED,       "stream_accepted",       "TCP connections accepted on a TURN TCP or TLS port") \
 	X(STREAM_TLS_HANDSHAKES, "stream_tls_handshakes", "TLS handshakes completed") \
 	X(STREAM_CLOSED,         "stream_closed",         "stream connections closed by the client or after an error") \
+	X(STREAM_ALLOC_CLOSED,   "stream_alloc_closed",   "allocations deleted because their client's TCP/TLS connection closed (RFC 8656 §3.1)") \
 	X(STREAM_RX_MESSAGES,    "stream_rx_messages",    "STUN and ChannelData messages read from stream clients") \
 	X(STREAM_TX_MESSAGES,    "stream_tx_messages",    "messages written (or buffered) to stream clients") \
 	X(STREAM_CUT_PER_SOURCE, "stream_cut_per_source", "connections refused: the source IP has connections_per_source open") \
@@ -127,7 +128,7 @@
 	X(STREAM_CUT_TOO_BIG,    "stream_cut_too_big",    "connections cut: a message longer than the stream link carries") \
 	X(STREAM_CUT_TLS,        "stream_cut_tls",        "connections cut: TLS handshake or record error") \
 	X(DROP_STREAM_NO_CONN,   "drop_stream_no_conn",   "message for a stream client whose connection is gone") \
-	X(DROP_STREAM_RING_FULL, "drop_stream_ring_full", "message from a stream client dropped: the worker's stream ring was full")
+	X(DROP_STREAM_RING_FULL, "drop_stream_ring_full", "message from a stream client (or a closed connection's notice) dropped: its ring was full")
 
 enum metrics_counter {
 #define METRICS_ENUM(id, name, help) METRICS_##id,

@@ -24,7 +24,9 @@
 struct mgmt_lcore_view {
 	const struct metrics_lcore *mx; /* NULL: not there (skipped) */
 	unsigned int lcore_id;          /* EAL lcore id: the lcore="..." label */
-	bool worker;                    /* false: the control lcore */
+	bool worker;                    /* false: the control lcore (or the stream thread) */
+	const char *role;               /* NULL: "worker" or "control"; else the role label,
+					 * e.g. "stream" (TURN TCP/TLS thread, not an lcore) */
 	unsigned int worker_index;      /* workers: index in /dturn/stats,N */
 	uint64_t heartbeat_tsc;         /* workers: TSC of the last loop pass; 0 = never polled */
 };

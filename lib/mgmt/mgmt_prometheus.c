@@ -60,7 +60,8 @@ put_head(struct text *t, const char *name, const char *help, const char *type)
 static void
 put_lcore_labels(struct text *t, const struct mgmt_lcore_view *l)
 {
-	put(t, "lcore=\"%u\",role=\"%s\"", l->lcore_id, l->worker ? "worker" : "control");
+	put(t, "lcore=\"%u\",role=\"%s\"", l->lcore_id,
+	    l->role != NULL ? l->role : l->worker ? "worker" : "control");
 }
 
 static uint64_t

@@ -86,15 +86,33 @@ int net_udp_send(const struct net_port *port, struct rte_mbuf *m, uint8_t family
 		 struct metrics_lcore *mx, uint64_t now_tsc);
 
 /*
+ * The last next hop one lcore resolved to a reachable MAC, kept for the rest
+ * of a burst: the relayed datagrams of a burst mostly go to one router or
+ * peer, and need not hash into the shared neighbour table again. Owned by
+ * one lcore; the caller empties it (port = NULL) when a burst starts, so a
+ * learned change or expiry shows from the next burst. Used only with the
+ * same now_tsc, in case a caller forgets.
+ */
+struct net_neigh_cache {
+	const struct net_port *port;
+	uint64_t now_tsc;
+	uint8_t family;
+	uint8_t next_hop[16];
+	struct rte_ether_addr mac;
+};
+
+/*
  * net_udp_send for a payload whose one's complement sum is already known
  * (payload_sum >= 0, rte_raw_cksum's convention, e.g. derived from
  * net_udp_info.payload_sum): the UDP checksum is then computed from the
  * headers alone. payload_sum < 0: summed here, as net_udp_send does.
+ * cache: NULL, or the caller's struct net_neigh_cache (read and filled).
  */
 int net_udp_send_sum(const struct net_port *port, struct rte_mbuf *m, uint8_t family,
 		     const uint8_t *src_addr, uint16_t src_port, const uint8_t *dst_addr,
 		     uint16_t dst_port, struct rte_mempool *pool, struct rte_mbuf **probe,
-		     struct metrics_lcore *mx, uint64_t now_tsc, int32_t payload_sum);
+		     struct metrics_lcore *mx, uint64_t now_tsc, int32_t payload_sum,
+		     struct net_neigh_cache *cache);
 
 /*
  * A frame the kernel sent on the tap of port's exception path (TURN over

@@ -242,9 +242,12 @@ net_prefix_match(const uint8_t *a, const uint8_t *b, unsigned int prefix)
 static inline bool
 net_ipv4_on_link(const struct net_port *port, rte_be32_t addr)
 {
+	/* A mask, not net_prefix_match's memcmp: asked for every relayed IPv4 datagram. */
+	uint32_t mask = port->ipv4_prefix == 0 ? 0 :
+			port->ipv4_prefix >= 32 ? UINT32_MAX : UINT32_MAX << (32 - port->ipv4_prefix);
+
 	return port->has_ipv4 &&
-	       net_prefix_match((const uint8_t *)&addr, (const uint8_t *)&port->ipv4,
-				port->ipv4_prefix);
+	       ((rte_be_to_cpu_32(addr) ^ rte_be_to_cpu_32(port->ipv4)) & mask) == 0;
 }
 
 static inline bool

@@ -74,7 +74,7 @@ net_udp_input(const struct net_port *port, struct rte_mbuf *m, struct net_udp_in
 		 * Sum the payload on its own and keep it: a relayed payload leaves
 		 * with a checksum derived from this sum instead of a second pass.
 		 */
-		payload_sum = rte_raw_cksum(udp + 1, ip_plen - UDP_LEN);
+		payload_sum = net_cksum_raw(udp + 1, ip_plen - UDP_LEN);
 		bad = !udp_cksum_ok(ip, v4, udp, payload_sum);
 		sum_valid = true;
 	}
@@ -204,14 +204,23 @@ route_ipv6(const struct net_port *port, const uint8_t *dst, const uint8_t **next
 static int
 resolve_next_hop(const struct net_port *port, uint8_t family, const uint8_t *next_hop,
 		 struct rte_ether_addr *dst_mac, struct rte_mempool *pool,
-		 struct rte_mbuf **probe, struct metrics_lcore *mx, uint64_t now_tsc)
+		 struct rte_mbuf **probe, struct metrics_lcore *mx, uint64_t now_tsc,
+		 struct net_neigh_cache *cache)
 {
 	struct net_neigh_entry *e;
 	enum net_neigh_state st = NET_NEIGH_NONE;
+	unsigned int alen = family == AF_INET ? 4 : 16;
 	uint8_t key[16];
 
 	if (family == AF_INET6 && net_ipv6_is_multicast(next_hop)) {
 		net_ipv6_multicast_mac(next_hop, dst_mac);
+		return 0;
+	}
+	if (cache != NULL && cache->port == port && cache->now_tsc == now_tsc &&
+	    cache->family == family &&
+	    (alen == 4 ? memcmp(cache->next_hop, next_hop, 4) == 0 :
+			 memcmp(cache->next_hop, next_hop, 16) == 0)) {
+		*dst_mac = cache->mac;
 		return 0;
 	}
 	if (family == AF_INET) {
@@ -225,8 +234,16 @@ resolve_next_hop(const struct net_port *port, uint8_t family, const uint8_t *nex
 	e = port->neigh != NULL ? net_neigh_get(port->neigh, key) : NULL;
 	if (e != NULL)
 		st = net_neigh_resolve(port->neigh, e, now_tsc, dst_mac);
-	if (st == NET_NEIGH_REACHABLE)
+	if (st == NET_NEIGH_REACHABLE) {
+		if (cache != NULL) {
+			cache->port = port;
+			cache->now_tsc = now_tsc;
+			cache->family = family;
+			memcpy(cache->next_hop, next_hop, alen);
+			cache->mac = *dst_mac;
+		}
 		return 0;
+	}
 	/* A full table leaves no entry to rate-limit probes with: send none. */
 	if (e != NULL && net_neigh_probe_due(port->neigh, e, now_tsc)) {
 		if (family == AF_INET) {
@@ -256,14 +273,15 @@ net_udp_send(const struct net_port *port, struct rte_mbuf *m, uint8_t family,
 	     struct metrics_lcore *mx, uint64_t now_tsc)
 {
 	return net_udp_send_sum(port, m, family, src_addr, src_port, dst_addr, dst_port, pool,
-				probe, mx, now_tsc, -1);
+				probe, mx, now_tsc, -1, NULL);
 }
 
 int
 net_udp_send_sum(const struct net_port *port, struct rte_mbuf *m, uint8_t family,
 		 const uint8_t *src_addr, uint16_t src_port, const uint8_t *dst_addr,
 		 uint16_t dst_port, struct rte_mempool *pool, struct rte_mbuf **probe,
-		 struct metrics_lcore *mx, uint64_t now_tsc, int32_t payload_sum)
+		 struct metrics_lcore *mx, uint64_t now_tsc, int32_t payload_sum,
+		 struct net_neigh_cache *cache)
 {
 	uint16_t ip_hdr_len = family == AF_INET ? IPV4_LEN : IPV6_LEN;
 	uint16_t hdr_len = ETH_LEN + ip_hdr_len + UDP_LEN;
@@ -290,7 +308,8 @@ net_udp_send_sum(const struct net_port *port, struct rte_mbuf *m, uint8_t family
 		metrics_inc(mx, METRICS_DROP_NET_TOO_BIG);
 		return -1;
 	}
-	int rc = resolve_next_hop(port, family, next_hop, &dst_mac, pool, probe, mx, now_tsc);
+	int rc = resolve_next_hop(port, family, next_hop, &dst_mac, pool, probe, mx, now_tsc,
+				  cache);
 
 	if (rc != 0)
 		return rc;
@@ -299,39 +318,48 @@ net_udp_send_sum(const struct net_port *port, struct rte_mbuf *m, uint8_t family
 	rte_ether_addr_copy(&dst_mac, &eth->dst_addr);
 	rte_ether_addr_copy(&port->mac, &eth->src_addr);
 	udp = rte_pktmbuf_mtod_offset(m, struct rte_udp_hdr *, ETH_LEN + ip_hdr_len);
-	udp->src_port = rte_cpu_to_be_16(src_port);
-	udp->dst_port = rte_cpu_to_be_16(dst_port);
-	udp->dgram_len = rte_cpu_to_be_16((uint16_t)(UDP_LEN + payload_len));
+	/* Kept in locals too: the checksums are summed from them (net_cksum.h). */
+	rte_be16_t sport = rte_cpu_to_be_16(src_port), dport = rte_cpu_to_be_16(dst_port);
+	rte_be16_t ulen = rte_cpu_to_be_16((uint16_t)(UDP_LEN + payload_len));
+
+	udp->src_port = sport;
+	udp->dst_port = dport;
+	udp->dgram_len = ulen;
 	udp->dgram_cksum = 0;
 	m->l2_len = ETH_LEN;
 	m->l3_len = ip_hdr_len;
 
 	if (family == AF_INET) {
+		/* version/IHL, TOS, then TTL, protocol: with id and fragment 0, the fixed words */
+		static const uint8_t fixed[4] = { RTE_IPV4_VHL_DEF, 0, NET_TTL, IPPROTO_UDP };
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+		rte_be16_t total = rte_cpu_to_be_16((uint16_t)(IPV4_LEN + UDP_LEN + payload_len));
+		rte_be32_t s4, d4;
+		uint32_t fixed_w, addr_sum;
+
+		if (src_addr != NULL)
+			memcpy(&s4, src_addr, 4);
+		else
+			s4 = port->ipv4;
+		memcpy(&d4, dst_addr, 4);
+		memcpy(&fixed_w, fixed, 4);
+		addr_sum = net_cksum_val32(s4) + net_cksum_val32(d4);
 
 		eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
 		ip->version_ihl = RTE_IPV4_VHL_DEF;
 		ip->type_of_service = 0;
-		ip->total_length = rte_cpu_to_be_16((uint16_t)(IPV4_LEN + UDP_LEN + payload_len));
+		ip->total_length = total;
 		ip->packet_id = 0;
 		ip->fragment_offset = 0;
 		ip->time_to_live = NET_TTL;
 		ip->next_proto_id = IPPROTO_UDP;
-		if (src_addr != NULL)
-			memcpy(&ip->src_addr, src_addr, 4);
-		else
-			ip->src_addr = port->ipv4;
-		memcpy(&ip->dst_addr, dst_addr, 4);
-		ip->hdr_checksum = 0;
-		/*
-		 * Fixed-size sums of what was just written, not rte_ipv4_cksum and
-		 * rte_ipv4_phdr_cksum: the addresses are summed once for both.
-		 */
-		ip->hdr_checksum = net_cksum_ipv4_hdr(ip);
+		ip->src_addr = s4;
+		ip->dst_addr = d4;
+		ip->hdr_checksum = net_cksum_ipv4_hdr_from((uint16_t)net_cksum_val32(fixed_w), total,
+							   addr_sum);
 		/* The payload may be chained: sum it segment by segment. */
 		udp->dgram_cksum = payload_sum >= 0 ?
-			net_cksum_udp_from_parts(net_cksum_words32(&ip->src_addr, 2), udp,
-						 (uint16_t)payload_sum) :
+			net_cksum_udp_from(addr_sum, sport, dport, ulen, (uint16_t)payload_sum) :
 			rte_ipv4_udptcp_cksum_mbuf(m, ip, ETH_LEN + IPV4_LEN);
 	} else {
 		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(eth + 1);
@@ -341,11 +369,15 @@ net_udp_send_sum(const struct net_port *port, struct rte_mbuf *m, uint8_t family
 		ip->payload_len = rte_cpu_to_be_16((uint16_t)(UDP_LEN + payload_len));
 		ip->proto = IPPROTO_UDP;
 		ip->hop_limits = NET_TTL;
-		memcpy(ip->src_addr, src_addr != NULL ? src_addr : src6, 16);
+		const uint8_t *s6 = src_addr != NULL ? src_addr : src6;
+
+		memcpy(ip->src_addr, s6, 16);
 		memcpy(ip->dst_addr, dst_addr, 16);
+		/* summed from where the addresses came from, not the header just written */
 		udp->dgram_cksum = payload_sum >= 0 ?
-			net_cksum_udp_from_parts(net_cksum_words32(ip->src_addr, 8), udp,
-						 (uint16_t)payload_sum) :
+			net_cksum_udp_from((uint32_t)net_cksum_words32(s6, 4) +
+						   net_cksum_words32(dst_addr, 4),
+					   sport, dport, ulen, (uint16_t)payload_sum) :
 			rte_ipv6_udptcp_cksum_mbuf(m, ip, ETH_LEN + IPV6_LEN);
 	}
 	return 0;

@@ -13,6 +13,8 @@
 #   frame                        net_input on a fake port, then the STUN/ChannelData/
 #                                peer-data handlers and net_udp_reply (EAL, --no-huge)
 #   conf                         conf_load on the input as a config file
+#   stream_frame                 lib/stream: RFC 8656 §12.5 framing of a TCP/TLS byte
+#                                stream read whole and in pieces, and the output buffer
 #
 # The main build uses gcc, so each harness is compiled here directly with clang
 # (-fsanitize=fuzzer,address,undefined) together with the lib/ sources it
@@ -31,7 +33,7 @@ out=$root/build-fuzz
 seeds=$root/tests/fuzz/corpus
 secs=${FUZZ_SECONDS:-60}
 cc=${FUZZ_CC:-clang}
-ALL="stun_decode stun_integrity channel frame conf"
+ALL="stun_decode stun_integrity channel frame conf stream_frame"
 
 mkdir -p "$out/artifacts" || exit 2
 
@@ -82,6 +84,11 @@ build() {
 			"$root/tests/fuzz/fuzz_$name.c" $(srcs stun auth table turn metrics net) \
 			$(pkg-config --libs libdpdk) -lcrypto -lz -o "$out/fuzz_$name" || exit 2
 		;;
+	stream_frame)
+		# shellcheck disable=SC2086
+		"$cc" $flags -I"$root/lib/stream" "$root/tests/fuzz/fuzz_$name.c" $(srcs stream) \
+			-o "$out/fuzz_$name" || exit 2
+		;;
 	conf)
 		# shellcheck disable=SC2086
 		"$cc" $flags -I"$root/lib/conf" $(pkg-config --cflags libdpdk) \
@@ -98,6 +105,7 @@ run() {
 	mkdir -p "$out/corpus/$name"
 	case $name in
 	stun_*) s=$seeds; extra="" ;;
+	stream_frame) s=$seeds; extra="-max_len=8192" ;;
 	*) s=$seeds/$name; extra="-max_len=2048" ;;
 	esac
 	echo "fuzz: running fuzz_$name for $secs s (log: $log)"

@@ -18,7 +18,9 @@ FIRST=(ping ping6 stunclient-v4 stunclient-v6 stun-client tshark-binding)
 # flood: after the uclient cases (it needs the topology to itself), before the checksum audit.
 LAST=(flood udp-csum-errors)
 # Cases that start (and stop) their own dturn: run after the shared instance is stopped.
-OWN=(turn-two-workers notify reload)
+OWN=(turn-two-workers notify reload
+	uclient-tcp-channel uclient-tcp-indication uclient-tls-channel uclient-tls-indication
+	stream-limits stream-tls-cert)
 
 run_args=()
 cases=()

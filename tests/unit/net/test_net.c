@@ -1463,6 +1463,79 @@ test_send_from_extra(void)
 	rte_pktmbuf_free(m);
 }
 
+/* net_udp_send_sum with a known payload sum and a neighbour cache (struct net_neigh_cache). */
+static int
+send4_cached(uint32_t dst, struct net_neigh_cache *cache, struct rte_mbuf **m,
+	     struct rte_mbuf **probe)
+{
+	rte_be32_t d = rte_cpu_to_be_32(dst);
+
+	*m = payload_mbuf("relayed");
+	memset(&mx, 0, sizeof(mx));
+	return net_udp_send_sum(&port, *m, AF_INET, NULL, 50000, (const uint8_t *)&d, 40000, pool,
+				probe, &mx, now, rte_raw_cksum("relayed", 7), cache);
+}
+
+static void
+test_send4_neigh_cache(void)
+{
+	struct net_neigh_cache cache = { 0 };
+	struct rte_mbuf *m, *probe;
+	uint8_t f[128];
+
+	fresh_neigh();
+	now = 2000 * hz;
+	/* Unresolved: nothing cached, the probe goes out as without a cache. */
+	CU_ASSERT_EQUAL(send4_cached(ip_peer, &cache, &m, &probe), -EAGAIN);
+	CU_ASSERT_PTR_NULL(cache.port);
+	CU_ASSERT_PTR_NOT_NULL(probe);
+	rte_pktmbuf_free(probe);
+	rte_pktmbuf_free(m);
+
+	/* Reachable: sent (checksums from the given payload sum verify) and cached. */
+	feed(f, b_arp_reply(f), V(FREE), C(ARP_LEARNED));
+	CU_ASSERT_EQUAL(send4_cached(ip_peer, &cache, &m, &probe), 0);
+	check_only_counter(NONE);
+	check_sent4(m, mac_peer, ip_peer);
+	CU_ASSERT_PTR_EQUAL(cache.port, &port);
+	CU_ASSERT_EQUAL(memcmp(cache.mac.addr_bytes, mac_peer, 6), 0);
+	rte_pktmbuf_free(m);
+
+	/* The neighbour moves: the same burst (same now) still uses the cached MAC... */
+	feed(f, put_arp(f, mac_bcast, RTE_ARP_OP_REQUEST, mac_peer2, ip_peer, zero6, ip_peer),
+	     V(FREE), C(ARP_LEARNED));
+	CU_ASSERT_EQUAL(send4_cached(ip_peer, &cache, &m, &probe), 0);
+	check_sent4(m, mac_peer, ip_peer);
+	rte_pktmbuf_free(m);
+	/* ...an emptied cache (a new burst) asks the table... */
+	cache.port = NULL;
+	CU_ASSERT_EQUAL(send4_cached(ip_peer, &cache, &m, &probe), 0);
+	check_sent4(m, mac_peer2, ip_peer);
+	rte_pktmbuf_free(m);
+	/* ...and so does another clock, even if the caller forgot to empty it. */
+	memcpy(cache.mac.addr_bytes, mac_peer, 6);
+	now += 1;
+	CU_ASSERT_EQUAL(send4_cached(ip_peer, &cache, &m, &probe), 0);
+	check_sent4(m, mac_peer2, ip_peer);
+	rte_pktmbuf_free(m);
+
+	/* Another destination in the same burst is not served from the entry. */
+	CU_ASSERT_EQUAL(send4_cached(ip_peer + 1, &cache, &m, &probe), -EAGAIN);
+	if (probe != NULL)
+		rte_pktmbuf_free(probe);
+	rte_pktmbuf_free(m);
+
+	/* Stale (past the reachable time): used but not cached, so it is re-probed. */
+	cache.port = NULL;
+	now += 301 * hz;
+	CU_ASSERT_EQUAL(send4_cached(ip_peer, &cache, &m, &probe), 0);
+	CU_ASSERT_PTR_NOT_NULL(probe);
+	CU_ASSERT_PTR_NULL(cache.port);
+	if (probe != NULL)
+		rte_pktmbuf_free(probe);
+	rte_pktmbuf_free(m);
+}
+
 static void
 test_cksum_update(void)
 {
@@ -1587,6 +1660,7 @@ main(int argc, char **argv)
 	CU_add_test(s, "IPv4 send: ARP probe, rate limit, learning, staleness", test_send4_resolve);
 	CU_add_test(s, "IPv4 send: learned from an ARP request", test_send4_learn_from_request);
 	CU_add_test(s, "IPv4 send: gateway and no route", test_send4_gateway);
+	CU_add_test(s, "IPv4 send: payload sum given, neighbour cache", test_send4_neigh_cache);
 	CU_add_test(s, "IPv6 send: NS probe, rate limit, NA learning", test_send6_resolve);
 	CU_add_test(s, "IPv6 send: gateway, NS learning, no route", test_send6_gateway_and_ns_learning);
 	CU_add_test(s, "UDP reply in place (v4, v6)", test_udp_reply);
