@@ -151,10 +151,12 @@ set ylabel "Mpps"
 set yrange [0:*]
 set logscale x
 set xlabel "live allocations (1 worker lcore; 64k flows drawn uniformly)"
+set key bottom left
 plot "$out/tables.dat" using 1:2 with linespoints lw 2 title "ChannelData -> peer, 100 B", \
      "" using 1:3 with linespoints lw 2 title "ChannelData -> peer, 1000 B", \
      "" using 1:4 with linespoints lw 2 title "ping-pong both ways, 100 B"
 unset logscale x
+set key top left
 set xlabel "worker lcores (each with its own ring loop; both cores busy at 2)"
 set xrange [0.5:2.5]
 set xtics 1
