@@ -14,6 +14,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 SERVE_SECONDS=${DTURN_INTEROP_SECONDS:-600}
 CASE_SECONDS=120
+OWN_CASE_SECONDS=240
 FIRST=(ping ping6 stunclient-v4 stunclient-v6 stun-client tshark-binding)
 # flood: after the uclient cases (it needs the topology to itself), before the checksum audit.
 LAST=(flood udp-csum-errors)
@@ -67,10 +68,12 @@ finish() {
 trap finish EXIT
 trap 'echo "run-all: interrupted"; failed=$((failed + 1)); exit 130' INT TERM
 
-run_case() { # name
-	local n=$1 out rc line
-	out=$(timeout "$CASE_SECONDS" "$HERE/$n.sh" 2>&1) && rc=0 || rc=$?
+run_case() { # name [seconds]
+	local n=$1 secs=${2:-$CASE_SECONDS} out rc line
+	out=$(timeout "$secs" "$HERE/$n.sh" 2>&1) && rc=0 || rc=$?
 	line=$(grep -E "^(PASS|FAIL|SKIP) " <<<"$out" | tail -n1 || true)
+	# A case's "note: ..." lines (something worth knowing that did not decide the verdict).
+	grep -E "^note: " <<<"$out" | sed "s/^/  $n: /" || true
 	if [ $rc -eq 0 ] && [ "${line%% *}" = PASS ]; then
 		passed=$((passed + 1))
 		echo "$line"
@@ -81,7 +84,7 @@ run_case() { # name
 	else
 		failed=$((failed + 1))
 		if [ $rc -eq 124 ]; then
-			echo "FAIL $n: did not finish within ${CASE_SECONDS}s"
+			echo "FAIL $n: did not finish within ${secs}s"
 		elif [ "${line%% *}" = FAIL ]; then
 			echo "$line"
 		else
@@ -111,7 +114,8 @@ fi
 if [ ${#own[@]} -gt 0 ]; then
 	echo "---- stopping the shared dturn; ${#own[@]} case(s) that start their own"
 	"$ROOT/scripts/run.sh" --stop --keep-netns >/dev/null 2>&1 || true
+	# They start and stop a dturn of their own, and may run a session twice.
 	for n in "${own[@]}"; do
-		run_case "$n"
+		run_case "$n" "$OWN_CASE_SECONDS"
 	done
 fi

@@ -76,6 +76,15 @@ grep -q 'serving: .* 2 workers' "$log" || fail "dturn did not report 2 workers: 
 start_peer
 probe_allocate -p "$STUN_PORT" --password "$TURN_PASSWORD"
 run_uclient -u "$TURN_USER" -w "$TURN_PASSWORD" -c -e "$PEER_V4" -r "$PEER_PORT" -m 10 -n 1000 -p "$STUN_PORT"
+# Once in about ten CI runs uclient printed its final totals (every message back, none
+# lost) and then did not exit before the time bound; it never happened when run alone.
+# That is uclient's exit, after the relaying this case is about: say so, keep the
+# numbers, and run the session once more rather than fail on it.
+if [ "$UC_RC" -eq 124 ] && grep -q 'start_mclient: tot_send_msgs=10000, tot_recv_msgs=10000$' "$UC_TMP/uclient.log" &&
+	grep -q 'Total lost packets 0 ' "$UC_TMP/uclient.log"; then
+	echo "note: uclient relayed 10000 of 10000 with none lost but did not exit within ${UCLIENT_SECONDS}s; last lines: $(tail -n 3 "$UC_TMP/uclient.log" | tr '\n' ' ' | cut -c1-300); running the session again"
+	run_uclient -u "$TURN_USER" -w "$TURN_PASSWORD" -c -e "$PEER_V4" -r "$PEER_PORT" -m 10 -n 1000 -p "$STUN_PORT"
+fi
 check_uclient 10000 10
 after0=$(stats 0)
 after1=$(stats 1)

@@ -85,7 +85,7 @@ check_uclient() { # expected-messages min-allocations
 	local want=$1 min_alloc=$2 log=$UC_TMP/uclient.log sent recv lost dropped relays bad
 	local brief
 	brief=$(grep -E 'ERROR|error|Cannot' "$log" | sort | uniq -c | head -n 3 | tr -s ' \n' ' ' || true)
-	[ "$UC_RC" -ne 124 ] || fail "turnutils_uclient $UC_ARGS did not finish within ${UCLIENT_SECONDS}s (relay addrs: $(grep -c 'Received relay addr' "$log"); $brief$(grep 'tot_send_msgs' "$log" | tail -n1))"
+	[ "$UC_RC" -ne 124 ] || fail "turnutils_uclient $UC_ARGS did not finish within ${UCLIENT_SECONDS}s (relay addrs: $(grep -c 'Received relay addr' "$log"); $brief$(grep 'tot_send_msgs' "$log" | tail -n1); last lines: $(tail -n 2 "$log" | tr '\n' ' ' | cut -c1-200))"
 	[ "$UC_RC" -eq 0 ] || fail "turnutils_uclient $UC_ARGS exited $UC_RC: ${brief:-$(tail -n 2 "$log" | tr '\n' ' ')}"
 	read -r sent recv < <(sed -n 's/.*start_mclient: tot_send_msgs=\([0-9]*\), tot_recv_msgs=\([0-9]*\)$/\1 \2/p' "$log" | tail -n1) || true
 	[ -n "${sent:-}" ] || fail "no final tot_send_msgs/tot_recv_msgs line: $(tail -n 3 "$log" | tr '\n' ' ')"
