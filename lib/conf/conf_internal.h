@@ -112,6 +112,13 @@ int conf_parse_pci(const char *s, char *out, size_t out_len, char *msg, size_t l
  * Returns the number of items or -1 (also when there are more than max).
  */
 int conf_split_list(char *s, char **items, unsigned int max, char *msg, size_t len);
+/*
+ * A list of UDP/TCP ports (1-65535, each once) into out[max], max at most
+ * CONF_PORT_LIST_MAX; *count set only on success. 0, or -1 with msg.
+ */
+#define CONF_PORT_LIST_MAX 8
+int conf_parse_port_list(char *v, uint16_t *out, unsigned int max, unsigned int *count, char *msg,
+			 size_t len);
 bool conf_ipv4_in_prefix(uint32_t a, uint32_t net, unsigned int prefix);
 bool conf_ipv6_in_prefix(const uint8_t a[16], const uint8_t net[16], unsigned int prefix);
 

@@ -317,28 +317,9 @@ static int
 conf_stun_listen_ports(struct conf_key_ctx *k, char *v, char *msg, size_t len)
 {
 	struct conf_stun *s = &k->conf->stun;
-	char *items[CONF_MAX_LISTEN_PORTS];
-	uint16_t ports[CONF_MAX_LISTEN_PORTS];
-	int n = conf_split_list(v, items, CONF_MAX_LISTEN_PORTS, msg, len);
 
-	if (n < 0)
-		return -1;
-	for (int i = 0; i < n; i++) {
-		uint64_t port;
-
-		if (conf_parse_uint(items[i], 1, 65535, &port, msg, len) < 0)
-			return -1;
-		ports[i] = (uint16_t)port;
-		for (int j = 0; j < i; j++) {
-			if (ports[j] == ports[i]) {
-				snprintf(msg, len, "port %u listed twice", ports[i]);
-				return -1;
-			}
-		}
-	}
-	memcpy(s->listen_ports, ports, (size_t)n * sizeof(ports[0]));
-	s->listen_port_count = (unsigned int)n;
-	return 0;
+	return conf_parse_port_list(v, s->listen_ports, CONF_MAX_LISTEN_PORTS,
+				    &s->listen_port_count, msg, len);
 }
 
 static int
@@ -632,38 +613,12 @@ conf_mgmt_http_listen(struct conf_key_ctx *k, char *v, char *msg, size_t len)
 /* [stream] */
 
 static int
-conf_stream_port_list(char *v, uint16_t *out, unsigned int *count, char *msg, size_t len)
-{
-	char *items[CONF_MAX_STREAM_PORTS];
-	uint16_t ports[CONF_MAX_STREAM_PORTS];
-	int n = conf_split_list(v, items, CONF_MAX_STREAM_PORTS, msg, len);
-
-	if (n < 0)
-		return -1;
-	for (int i = 0; i < n; i++) {
-		uint64_t port;
-
-		if (conf_parse_uint(items[i], 1, 65535, &port, msg, len) < 0)
-			return -1;
-		ports[i] = (uint16_t)port;
-		for (int j = 0; j < i; j++) {
-			if (ports[j] == ports[i]) {
-				snprintf(msg, len, "port %u listed twice", ports[i]);
-				return -1;
-			}
-		}
-	}
-	memcpy(out, ports, (size_t)n * sizeof(ports[0]));
-	*count = (unsigned int)n;
-	return 0;
-}
-
-static int
 conf_stream_tcp_ports(struct conf_key_ctx *k, char *v, char *msg, size_t len)
 {
 	struct conf_stream *s = &k->conf->stream;
 
-	return conf_stream_port_list(v, s->tcp_ports, &s->tcp_port_count, msg, len);
+	return conf_parse_port_list(v, s->tcp_ports, CONF_MAX_STREAM_PORTS, &s->tcp_port_count, msg,
+				    len);
 }
 
 static int
@@ -671,7 +626,8 @@ conf_stream_tls_ports(struct conf_key_ctx *k, char *v, char *msg, size_t len)
 {
 	struct conf_stream *s = &k->conf->stream;
 
-	return conf_stream_port_list(v, s->tls_ports, &s->tls_port_count, msg, len);
+	return conf_parse_port_list(v, s->tls_ports, CONF_MAX_STREAM_PORTS, &s->tls_port_count, msg,
+				    len);
 }
 
 static int

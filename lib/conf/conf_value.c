@@ -394,3 +394,34 @@ conf_split_list(char *s, char **items, unsigned int max, char *msg, size_t len)
 		p = comma + 1;
 	}
 }
+
+int
+conf_parse_port_list(char *v, uint16_t *out, unsigned int max, unsigned int *count, char *msg,
+		     size_t len)
+{
+	char *items[CONF_PORT_LIST_MAX];
+	uint16_t ports[CONF_PORT_LIST_MAX];
+	int n;
+
+	if (max > CONF_PORT_LIST_MAX)
+		max = CONF_PORT_LIST_MAX;
+	n = conf_split_list(v, items, max, msg, len);
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		uint64_t port;
+
+		if (conf_parse_uint(items[i], 1, 65535, &port, msg, len) < 0)
+			return -1;
+		ports[i] = (uint16_t)port;
+		for (int j = 0; j < i; j++) {
+			if (ports[j] == ports[i]) {
+				snprintf(msg, len, "port %u listed twice", ports[i]);
+				return -1;
+			}
+		}
+	}
+	memcpy(out, ports, (size_t)n * sizeof(ports[0]));
+	*count = (unsigned int)n;
+	return 0;
+}
