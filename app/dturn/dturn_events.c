@@ -51,18 +51,13 @@ format_relayed(char *out, size_t len, const struct table_alloc *a)
 	char r1[INET6_ADDRSTRLEN + 8], r2[INET6_ADDRSTRLEN + 8];
 	struct stun_addr x;
 
-	memset(&x, 0, sizeof(x));
-	x.family = a->ids.relay.family;
-	x.port = a->ids.relay.port;
-	memcpy(x.addr, a->ids.relay.addr, sizeof(x.addr));
+	table_relay_key_addr(&a->ids.relay, &x);
 	format_source(r1, sizeof(r1), &x);
 	if (a->ids.relay_alt.family == 0) {
 		snprintf(out, len, "%s", r1);
 		return;
 	}
-	x.family = a->ids.relay_alt.family;
-	x.port = a->ids.relay_alt.port;
-	memcpy(x.addr, a->ids.relay_alt.addr, sizeof(x.addr));
+	table_relay_key_addr(&a->ids.relay_alt, &x);
 	format_source(r2, sizeof(r2), &x);
 	snprintf(out, len, "%s and %s", r1, r2);
 }

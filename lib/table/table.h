@@ -24,6 +24,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "stun.h"
 
@@ -159,6 +160,16 @@ table_traffic_read(const struct table_alloc *a, struct table_alloc_traffic *out)
 	out->to_peer_packets = __atomic_load_n(&a->traffic.to_peer_packets, __ATOMIC_RELAXED);
 	out->to_client_bytes = __atomic_load_n(&a->traffic.to_client_bytes, __ATOMIC_RELAXED);
 	out->to_client_packets = __atomic_load_n(&a->traffic.to_client_packets, __ATOMIC_RELAXED);
+}
+
+/* A relay key as the address it names (for STUN attributes and log lines). */
+static inline void
+table_relay_key_addr(const struct table_relay_key *k, struct stun_addr *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->family = k->family;
+	out->port = k->port;
+	memcpy(out->addr, k->addr, sizeof(out->addr));
 }
 
 /* The relayed address of the family (and its net port), or NULL: none of that family. */

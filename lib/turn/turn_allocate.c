@@ -119,10 +119,7 @@ add_relayed(struct stun_builder *b, const struct table_relay_key *k)
 {
 	struct stun_addr out;
 
-	memset(&out, 0, sizeof(out));
-	out.family = k->family;
-	out.port = k->port;
-	memcpy(out.addr, k->addr, sizeof(out.addr));
+	table_relay_key_addr(k, &out);
 	stun_add_xor_addr(b, STUN_ATTR_XOR_RELAYED_ADDRESS, &out);
 }
 

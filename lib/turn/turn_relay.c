@@ -22,10 +22,7 @@ relay_addr_for(const struct table_alloc *a, uint8_t family, struct stun_addr *ou
 
 	if (k == NULL)
 		return false;
-	memset(out, 0, sizeof(*out));
-	out->family = k->family;
-	out->port = k->port;
-	memcpy(out->addr, k->addr, sizeof(out->addr));
+	table_relay_key_addr(k, out);
 	return true;
 }
 
