@@ -7,14 +7,17 @@
 # <!-- BEGIN allocate --> and <!-- END allocate -->, nothing else).
 #
 #   bench/allocate/run.sh      (env: BUILD_DIR=build-bench, BENCH_SECONDS=2,
-#                               CLIENTS=2048 a kind, CALLGRIND_ROUNDS=1,
-#                               CALLGRIND_CLIENTS=256, NO_DOC=1 to skip the doc)
+#                               CLIENTS=2048 a kind, RUNS=3 throughput runs (the
+#                               table shows the median run of each row and all of
+#                               them), CALLGRIND_ROUNDS=1, CALLGRIND_CLIENTS=256,
+#                               NO_DOC=1 to skip the doc)
 set -u
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BUILD_DIR:-$root/build-bench}
 seconds=${BENCH_SECONDS:-2}
 clients=${CLIENTS:-2048}
+runs=${RUNS:-3}
 cg_rounds=${CALLGRIND_ROUNDS:-1}
 cg_clients=${CALLGRIND_CLIENTS:-256}
 doc=$root/docs/benchmarks.md
@@ -30,8 +33,13 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 timeout 600 ninja -C "$build" bench/allocate/bench_allocate >/dev/null || exit 2
 
-echo "== throughput ($seconds s, $clients clients a kind; timings are noisy on a shared machine)"
-timeout 600 "$bin" --seconds "$seconds" --clients "$clients" | tee "$tp" || exit 1
+echo "== throughput: $runs runs of $seconds s, $clients clients a kind (timings are noisy on a shared machine)"
+: >"$tp"
+for r in $(seq "$runs"); do
+	timeout 600 "$bin" --seconds "$seconds" --clients "$clients" | tee "$tp.$r" || exit 1
+	# "phase kind requests cycles req/s run" lines, one per run
+	awk -v r="$r" '!/^#/ && NF >= 5 { print $0, r }' "$tp.$r" >>"$tp"
+done
 
 echo "== callgrind: instructions per request ($cg_rounds round(s) of $cg_clients clients a kind)"
 rm -rf "$cgdir" && mkdir -p "$cgdir"
@@ -57,11 +65,15 @@ ncpu=$(nproc)
 when=$(date -u '+%Y-%m-%d %H:%M UTC')
 vg=$(valgrind --version)
 ssl=$(openssl version 2>/dev/null || echo "OpenSSL (version unknown)")
-hz=$(awk '/^# tsc_hz/ { print $3 }' "$tp")
+hz=$(awk '/^# tsc_hz/ { print $3 }' "$tp.1")
 
-col() { # field $3 of phase $1 kind $2 in the throughput file
-	awk -v p="$1" -v k="$2" -v c="$3" '$1 == p && $2 == k { print $c; found = 1 }
-		END { if (!found) print "-" }' "$tp"
+col() { # field $3 of phase $1 kind $2 in the median run of that row (by requests/s)
+	awk -v p="$1" -v k="$2" -v c="$3" '$1 == p && $2 == k { print $5, $c }' "$tp" |
+		sort -n | awk '{ v[NR] = $2 } END { if (NR == 0) print "-"; else print v[int((NR + 1) / 2)] }'
+}
+all_runs() { # every run's requests/s of phase $1 kind $2, in run order, as "165, 170, 249"
+	awk -v p="$1" -v k="$2" '$1 == p && $2 == k { printf "%s%.0f", (n++ ? ", " : ""), $5 / 1e3 }
+		END { if (!n) printf "-" }' "$tp"
 }
 instr() {
 	awk -v p="$1" -v k="$2" '$1 == p && $2 == k { print $3; found = 1 }
@@ -90,16 +102,16 @@ section=$(mktemp)
 	echo "Every request carries MESSAGE-INTEGRITY, a valid nonce for its address and"
 	echo "FINGERPRINT; every response is checked. One lcore, EAL with --no-huge."
 	echo
-	echo "| request | kind | requests/s | TSC cycles/request | instructions/request | 200k/s |"
-	echo "|---|---|---:|---:|---:|---|"
+	echo "| request | kind | requests/s (median of $runs runs) | TSC cycles/request | instructions/request | 200k/s | each run, k/s |"
+	echo "|---|---|---:|---:|---:|---|---|"
 	for p in allocate permission channel refresh delete challenge; do
 		for k in static rest; do
 			r=$(col "$p" "$k" 5)
-			echo "| $p | $k | $(rate "$r") | $(col "$p" "$k" 4) | $(instr "$p" "$k") | $(verdict "$r") |"
+			echo "| $p | $k | $(rate "$r") | $(col "$p" "$k" 4) | $(instr "$p" "$k") | $(verdict "$r") | $(all_runs "$p" "$k") |"
 		done
 	done
 	echo
-	echo "Before this change (commit 191ec60: every HMAC fetched EVP_MAC and made a new"
+	echo "For comparison, commit 191ec60 (every HMAC fetched EVP_MAC and made a new"
 	echo "EVP_MAC_CTX, nonces and REST passwords went through HMAC() = EVP_Q_mac, digests"
 	echo "through EVP_MD_fetch), same benchmark and machine:"
 	echo
@@ -118,31 +130,25 @@ section=$(mktemp)
 	echo "| challenge | static | 290 k | 7930 | 22667 |"
 	echo "| challenge | rest | 299 k | 7701 | 22667 |"
 	echo
-	echo "Verdict: Allocate with a static user reaches about 160-250 k/s on this loaded"
-	echo "2-CPU machine depending on the run (the table above is one run; three runs of"
-	echo "the same build gave 159 k, 165 k and 249 k): the 200 k/s target is met on a"
-	echo "quiet core and missed under load; REST users (a key derivation per request)"
-	echo "reach 120-190 k/s and miss it. Instructions per Allocate fell from 61.4 k to"
-	echo "22.1 k (static) and from 82.7 k to 29.2 k (REST)."
+	echo "Verdict, from this run: Allocate with a static user $(rate "$(col allocate static 5)")/s"
+	echo "(runs: $(all_runs allocate static) k/s), the target $(verdict "$(col allocate static 5)");"
+	echo "with a TURN REST user (a key derivation per request) $(rate "$(col allocate rest 5)")/s"
+	echo "(runs: $(all_runs allocate rest) k/s), $(verdict "$(col allocate rest 5)")."
 	echo
-	echo "What changed: HMAC is built on OpenSSL's SHA1/SHA256 block functions"
-	echo "(lib/stun/stun_integrity.c) with prepared keys (\`struct stun_hmac_key\`) kept"
-	echo "read-only in \`struct auth\` for static users, REST secrets and the nonce key;"
-	echo "key digests use the MD5/SHA256 block functions. Per HMAC-SHA1 of 100 bytes"
-	echo "(cycles, this machine): EVP_MAC fetched each call 5,900; fetched once 4,600;"
-	echo "one EVP_MAC_CTX reused with a new key 2,100; EVP_MAC_CTX_dup of a keyed"
-	echo "context 2,400; reused EVP_MD_CTX 1,250; SHA1 block functions 800."
-	echo
-	echo "Still open: the response is signed by lib/turn with the raw key, so every"
-	echo "answer prepares its key again (two compression blocks, about 2.5 k"
-	echo "instructions). With \`turn_reply_finish()\` signing through"
-	echo "\`stun_add_message_integrity_key(b, &r->id.hmac)\` (a lib/turn change, not made"
-	echo "here) the same benchmark measured 19.6 k instructions and 10.8-11.4 k cycles"
-	echo "(200-214 k/s) per static Allocate under the same load."
+	echo "How it got here (instructions per static Allocate, this benchmark): 61.4 k at"
+	echo "191ec60; 22.1 k once HMAC ran on OpenSSL's SHA1/SHA256 block functions with"
+	echo "prepared keys (\`struct stun_hmac_key\`, lib/stun/stun_integrity.c) kept read-only"
+	echo "in \`struct auth\` for static users, REST secrets and the nonce key (1f0b6c2); about"
+	echo "18.5 k once lib/turn signed its answers with the key prepared while verifying the"
+	echo "request (\`turn_reply_finish()\` through \`stun_add_message_integrity_key\`, 89d9822)"
+	echo "instead of preparing it again. Per HMAC-SHA1 of 100 bytes (cycles, this machine):"
+	echo "EVP_MAC fetched each call 5,900; fetched once 4,600; one EVP_MAC_CTX reused with a"
+	echo "new key 2,100; EVP_MAC_CTX_dup of a keyed context 2,400; reused EVP_MD_CTX 1,250;"
+	echo "SHA1 block functions 800."
 	echo
 	echo "- Machine: \`nproc\` = $ncpu, CPU \"$cpu\" (TSC $hz Hz); $ssl; buildtype=release."
 	echo "- Date: $when. Valgrind: $vg."
-	echo "- Reproduce: \`bench/allocate/run.sh\` (BENCH_SECONDS=$seconds, CLIENTS=$clients,"
+	echo "- Reproduce: \`bench/allocate/run.sh\` (BENCH_SECONDS=$seconds, CLIENTS=$clients, RUNS=$runs,"
 	echo "  CALLGRIND_ROUNDS=$cg_rounds, CALLGRIND_CLIENTS=$cg_clients), or by hand"
 	echo "  \`build-bench/bench/allocate/bench_allocate --seconds 2 --clients 2048\`."
 	echo "- Cycles are rte_rdtsc around each phase of every round (TSC cycles, not core"
