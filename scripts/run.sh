@@ -211,6 +211,24 @@ wait_ready() {
 	return 1
 }
 
+# EAL leaves its hugepage files (<prefix>map_N) behind when it exits, so that memory stays
+# taken from every other user until a dturn with the same prefix starts again. Remove
+# those of the config's file_prefix that no process holds: EAL keeps a shared lock on
+# each while it runs, so one that takes an exclusive lock at once is unused (the test
+# EAL's own start-up uses to clear them).
+release_hugepages() {
+	local prefix mnt f n=0
+	prefix=$(sed -n 's/^[[:space:]]*file_prefix[[:space:]]*=[[:space:]]*\([A-Za-z0-9_-]*\).*/\1/p' "$CONFIG" 2>/dev/null | head -n1)
+	prefix=${prefix:-dturn}
+	while read -r mnt; do
+		for f in "$mnt/${prefix}map_"*; do
+			[ -f "$f" ] || continue
+			flock -n -x "$f" rm -f "$f" 2>/dev/null && n=$((n + 1))
+		done
+	done < <(awk '$3 == "hugetlbfs" { print $2 }' /proc/mounts)
+	[ $n -eq 0 ] || log "released $n hugepage file(s) of file prefix $prefix"
+}
+
 stop_from_pidfile() {
 	local pid
 	if [ ! -f "$PIDFILE" ]; then
@@ -220,6 +238,7 @@ stop_from_pidfile() {
 	pid=$(tr -dc '0-9' <"$PIDFILE")
 	if is_dturn_pid "$pid"; then
 		stop_pid "$pid"
+		release_hugepages
 	else
 		log "pid '${pid}' from $PIDFILE is not a running dturn (already stopped): not killing it"
 	fi
