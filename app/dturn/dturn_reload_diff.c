@@ -54,6 +54,7 @@ static const struct restart_key restart_keys[] = {
 	F1("stream.handshake_timeout", stream.handshake_timeout),
 	F1("stream.idle_timeout", stream.idle_timeout),
 	F1("stream.max_buffered_bytes", stream.max_buffered_bytes),
+	F1("stream.tap_name", stream.tap_name),
 };
 
 static bool

@@ -79,7 +79,7 @@ add_taps(struct dturn_app *app, struct dturn_stream *s, unsigned int wire_count)
 				"and the stream link)\n", DP_MAX_PORTS);
 			return -1;
 		}
-		if (dturn_stream_tap_create(i, wire, &port_id) != 0 ||
+		if (dturn_stream_tap_create(c->tap_name, i, wire, &port_id) != 0 ||
 		    start_queues(port_id, (uint16_t)app->worker_count, app->pool, "tap") != 0)
 			return -1;
 		memset(&app->ports[t], 0, sizeof(app->ports[t]));
@@ -92,8 +92,8 @@ add_taps(struct dturn_app *app, struct dturn_stream *s, unsigned int wire_count)
 			wire->kernel_tcp_ports[wire->kernel_tcp_port_count++] = c->tcp_ports[k];
 		for (unsigned int k = 0; k < c->tls_port_count; k++)
 			wire->kernel_tcp_ports[wire->kernel_tcp_port_count++] = c->tls_ports[k];
-		RTE_LOG(INFO, DTURN, "stream: dturn-tcp%u (port %u) is the kernel's side of port %u\n",
-			i, port_id, i);
+		RTE_LOG(INFO, DTURN, "stream: %s%u (port %u) is the kernel's side of port %u\n",
+			c->tap_name, i, port_id, i);
 	}
 	return 0;
 }

@@ -130,8 +130,9 @@ unsigned int dturn_stream_poll(struct dturn_app *app);
 /* On the control lcore after a good reload: the thread reloads the certificate and key. */
 void dturn_stream_reload(struct dturn_app *app);
 
-/* dturn_stream_tap.c: a tap carrying wire's IPv4 address, NOARP, IPv6 off; its port id. */
-int dturn_stream_tap_create(unsigned int index, const struct net_port *wire, uint16_t *port_id);
+/* dturn_stream_tap.c: tap <tap_name><index> carrying wire's IPv4 address, NOARP, IPv6 off; its port id. */
+int dturn_stream_tap_create(const char *tap_name, unsigned int index, const struct net_port *wire,
+			    uint16_t *port_id);
 
 /* dturn_stream_tls.c: a TLS 1.2/1.3 server context from PEM files, NULL (logged) on error. */
 struct ssl_ctx_st *dturn_stream_tls_load(const char *cert, const char *key);

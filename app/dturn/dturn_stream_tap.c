@@ -75,13 +75,25 @@ disable_ipv6(const char *ifname)
 }
 
 int
-dturn_stream_tap_create(unsigned int index, const struct net_port *wire, uint16_t *port_id)
+dturn_stream_tap_create(const char *tap_name, unsigned int index, const struct net_port *wire,
+			uint16_t *port_id)
 {
 	char name[32], ifname[IFNAMSIZ], args[192];
 	int ret, sock;
 
 	snprintf(name, sizeof(name), "net_tap_dturn%u", index);
-	snprintf(ifname, sizeof(ifname), "dturn-tcp%u", index);
+	/* The config allows 13 characters: with one digit this always fits IFNAMSIZ. */
+	snprintf(ifname, sizeof(ifname), "%s%u", tap_name, index);
+	/*
+	 * An interface of that name is someone else's: another running dturn's tap (net_tap's
+	 * taps go with their process), which net_tap would join as more queues
+	 * (IFF_MULTI_QUEUE) and split its connections with ours, or anything else.
+	 */
+	if (if_nametoindex(ifname) != 0) {
+		RTE_LOG(ERR, DTURN, "stream: interface %s already exists (another dturn serving "
+			"[stream]? give each instance its own stream.tap_name)\n", ifname);
+		return -1;
+	}
 	snprintf(args, sizeof(args), "%s,iface=%s,mac=" RTE_ETHER_ADDR_PRT_FMT, name, ifname,
 		 RTE_ETHER_ADDR_BYTES(&wire->mac));
 	ret = rte_dev_probe(args);

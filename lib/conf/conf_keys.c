@@ -698,6 +698,22 @@ conf_stream_max_buffered(struct conf_key_ctx *k, char *v, char *msg, size_t len)
 	return conf_stream_u32(v, 4096, 64u << 20, &k->conf->stream.max_buffered_bytes, msg, len);
 }
 
+/* Two dturn instances on one host serving [stream] need taps of their own names. */
+static int
+conf_stream_tap_name(struct conf_key_ctx *k, char *v, char *msg, size_t len)
+{
+	size_t n = strlen(v);
+
+	if (n == 0 || n >= CONF_TAP_NAME_LEN ||
+	    strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != n) {
+		snprintf(msg, len, "bad interface name prefix (got '" CONF_GOT_MAX
+			 "', expected 1 to 13 of A-Z a-z 0-9 _ -)", v);
+		return -1;
+	}
+	snprintf(k->conf->stream.tap_name, sizeof(k->conf->stream.tap_name), "%s", v);
+	return 0;
+}
+
 /* [users]: the key is the user name. Secrets are never repeated in errors. */
 
 static int
@@ -853,6 +869,7 @@ static const struct conf_key_def conf_stream_keys[] = {
 	{ "handshake_timeout", conf_stream_handshake_timeout, 1 },
 	{ "idle_timeout", conf_stream_idle_timeout, 1 },
 	{ "max_buffered_bytes", conf_stream_max_buffered, 1 },
+	{ "tap_name", conf_stream_tap_name, 1 },
 	{ NULL, NULL, 0 },
 };
 

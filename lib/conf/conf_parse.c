@@ -55,6 +55,7 @@ conf_defaults(struct conf *c)
 	c->stream.handshake_timeout = 10;
 	c->stream.idle_timeout = 300;
 	c->stream.max_buffered_bytes = 256 * 1024;
+	snprintf(c->stream.tap_name, sizeof(c->stream.tap_name), "%s", "dturn-tcp");
 }
 
 static void

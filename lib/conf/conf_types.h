@@ -25,6 +25,7 @@
 
 #define CONF_LCORES_LEN        128  /* EAL --lcores text */
 #define CONF_FILE_PREFIX_LEN   33   /* 32 characters + NUL */
+#define CONF_TAP_NAME_LEN      14   /* 13 characters + NUL: a port's digit follows within IFNAMSIZ */
 #define CONF_DEVARGS_LEN       256  /* one vdev string, as rte_cfgfile can hold it */
 #define CONF_DEVICE_LEN        64   /* rte_dev name: vdev name or PCI address */
 #define CONF_PORT_NAME_LEN     16   /* 15 characters + NUL */
@@ -156,6 +157,7 @@ struct conf_stream {
 	uint32_t handshake_timeout;                  /* seconds to the first message (TLS: handshake) */
 	uint32_t idle_timeout;                       /* seconds without a byte from the client */
 	uint32_t max_buffered_bytes;                 /* unsent bytes per connection before it is cut */
+	char tap_name[CONF_TAP_NAME_LEN];            /* tap interface name: this + the port's index */
 };
 
 enum conf_user_key {

@@ -71,6 +71,7 @@ test_defaults_off(void)
 	CU_ASSERT_EQUAL(c.stream.handshake_timeout, 10);
 	CU_ASSERT_EQUAL(c.stream.idle_timeout, 300);
 	CU_ASSERT_EQUAL(c.stream.max_buffered_bytes, 256 * 1024);
+	CU_ASSERT_STRING_EQUAL(c.stream.tap_name, "dturn-tcp");
 }
 
 static void
@@ -88,7 +89,8 @@ test_every_key(void)
 					"connections_per_source = 4\n"
 					"handshake_timeout = 5\n"
 					"idle_timeout = 60\n"
-					"max_buffered_bytes = 8192\n", &c, &errs), 0);
+					"max_buffered_bytes = 8192\n"
+					"tap_name = edge_2-tcp-ab\n", &c, &errs), 0);
 	CU_ASSERT_EQUAL(c.stream.tcp_port_count, 2);
 	CU_ASSERT_EQUAL(c.stream.tcp_ports[0], 3478);
 	CU_ASSERT_EQUAL(c.stream.tcp_ports[1], 80);
@@ -101,6 +103,7 @@ test_every_key(void)
 	CU_ASSERT_EQUAL(c.stream.handshake_timeout, 5);
 	CU_ASSERT_EQUAL(c.stream.idle_timeout, 60);
 	CU_ASSERT_EQUAL(c.stream.max_buffered_bytes, 8192);
+	CU_ASSERT_STRING_EQUAL(c.stream.tap_name, "edge_2-tcp-ab"); /* 13: the longest */
 }
 
 static void
@@ -119,6 +122,13 @@ test_errors(void)
 	expect_error(BASE "[stream]\nidle_timeout = soon\n", 7, "stream.idle_timeout", "");
 	expect_error(BASE "[stream]\nmax_buffered_bytes = 100\n", 7, "stream.max_buffered_bytes", "");
 	expect_error(BASE "[stream]\nwhatever = 1\n", 7, "stream.whatever", "");
+	/* An interface name: 13 characters at most (a digit and NUL follow), no '/', ' ', '.'. */
+	expect_error(BASE "[stream]\ntap_name = edge_2-tcp-abc\n", 7, "stream.tap_name",
+		     "1 to 13");
+	expect_error(BASE "[stream]\ntap_name = edge/tcp\n", 7, "stream.tap_name", "1 to 13");
+	expect_error(BASE "[stream]\ntap_name = edge.tcp\n", 7, "stream.tap_name", "1 to 13");
+	expect_error(BASE "[stream]\ntap_name = edge tcp\n", 7, "stream.tap_name", "1 to 13");
+	expect_error(BASE "[stream]\ntap_name =\n", 7, "stream.tap_name", "");
 }
 
 static void
