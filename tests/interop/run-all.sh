@@ -21,7 +21,7 @@ LAST=(flood udp-csum-errors)
 # Cases that start (and stop) their own dturn: run after the shared instance is stopped.
 OWN=(turn-two-workers notify reload
 	uclient-tcp-channel uclient-tcp-indication uclient-tls-channel uclient-tls-indication
-	stream-limits stream-tls-cert stream-tap-name)
+	stream-limits stream-tls-cert stream-tap-name stream-slow-reader)
 
 run_args=()
 cases=()
