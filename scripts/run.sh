@@ -18,7 +18,9 @@
 # Environment (for testing the scripts themselves; defaults are the promised topology):
 #   DTURN_BIN        daemon binary (default build/app/dturn/dturn)
 #   DTURN_SERVER_V4 / DTURN_SERVER_V6   client-side service address to probe
-#   DTURN_LOG        log file (default /tmp/dturn-demo.log)
+#   DTURN_LOG        log file (default /tmp/dturn-demo.log), emptied at each start
+#   DTURN_LOG_ARCHIVE  if set, each start first appends the previous run's log to this
+#                    file, so that a test suite restarting dturn keeps every run's output
 #   NOTIFY_SOCKET    passed on to dturn like the rest of the environment: where it sends
 #                    sd_notify READY=1 / STOPPING=1 (tests/interop/notify.sh)
 set -euo pipefail
@@ -166,6 +168,7 @@ start_dturn() {
 	fi
 	tpidfile=$(mktemp /tmp/dturn-timeout.XXXXXX)
 	log "starting $BIN --config $CONFIG for at most ${seconds}s (log: $LOG)"
+	if [ -n "${DTURN_LOG_ARCHIVE:-}" ] && [ -s "$LOG" ]; then cat "$LOG" >>"$DTURN_LOG_ARCHIVE"; fi
 	: >"$LOG"
 	setsid bash -c 'echo $$ >"$1"; shift; exec timeout --signal=TERM --kill-after=5 "$@"' \
 		_ "$tpidfile" "$seconds" "$BIN" --config "$CONFIG" </dev/null >>"$LOG" 2>&1 &

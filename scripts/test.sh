@@ -104,10 +104,14 @@ if [ "${DTURN_SKIP_INTEROP:-0}" != 1 ] && [ -x tests/interop/run-all.sh ] &&
 	note "interop against the ASan+UBSan daemon"
 	out=$(mktemp)
 	asan_log=/tmp/dturn-asan-interop.log
-	rm -f "$asan_log"
-	DTURN_BIN=$ROOT/build-asan/app/dturn/dturn DTURN_LOG=$asan_log \
+	# Cases that start their own dturn restart it, and each start empties the log: every
+	# run's output is collected in the archive, which is what gets searched.
+	asan_all=/tmp/dturn-asan-interop.all.log
+	rm -f "$asan_log" "$asan_all"
+	DTURN_BIN=$ROOT/build-asan/app/dturn/dturn DTURN_LOG=$asan_log DTURN_LOG_ARCHIVE=$asan_all \
 		ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		tests/interop/run-all.sh 2>&1 | tee "$out"
+	[ ! -s "$asan_log" ] || cat "$asan_log" >>"$asan_all"
 	line=$(grep -E '^interop: [0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
 	if [ -n "$line" ]; then
 		p=$(sed -E 's/^interop: ([0-9]+) passed.*/\1/' <<<"$line")
@@ -116,11 +120,11 @@ if [ "${DTURN_SKIP_INTEROP:-0}" != 1 ] && [ -x tests/interop/run-all.sh ] &&
 	else
 		count 0 1 "interop (ASan+UBSan daemon, no summary line)"
 	fi
-	if grep -qE 'AddressSanitizer|runtime error' "$asan_log" 2>/dev/null; then
-		grep -E -m 5 'AddressSanitizer|runtime error' "$asan_log"
-		count 0 1 "sanitizer reports in the daemon's log"
+	if grep -qE 'AddressSanitizer|runtime error' "$asan_all" 2>/dev/null; then
+		grep -E -m 5 'AddressSanitizer|runtime error' "$asan_all"
+		count 0 1 "sanitizer reports in the daemon's logs ($asan_all)"
 	else
-		count 1 0 "sanitizer reports"
+		count 1 0 "sanitizer reports (none in the logs of $(grep -c 'serving: ' "$asan_all" 2>/dev/null || echo 0) dturn runs)"
 	fi
 	rm -f "$out"
 fi
