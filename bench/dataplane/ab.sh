@@ -6,11 +6,14 @@
 # 2 workers. Prints one line per run: binary, allocations/workers, Mpps. Needs
 # root for the hugepages of the 1M table (about 1500 more 2 MB pages, given back).
 #
-#   bench/dataplane/ab.sh OLD_BIN NEW_BIN   (env: ROUNDS=3)
+#   bench/dataplane/ab.sh OLD_BIN NEW_BIN   (env: ROUNDS=3; FLOWS=N draws the traffic from
+#                                            N allocations instead of up to 65,536, e.g.
+#                                            FLOWS=1000 to see table size apart from flow count)
 #   e.g. copy build-benchdp/bench/dataplane/bench_dataplane aside, rebuild, compare.
 set -u
 [ $# -eq 2 ] || { echo "usage: $0 OLD_BIN NEW_BIN" >&2; exit 2; }
 rounds=${ROUNDS:-3}
+flows=${FLOWS:+--flows $FLOWS}
 pfx=bdpab-$$
 old=$(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo 0)
 used=$(awk '/^HugePages_Total:/ {t=$2} /^HugePages_Free:/ {f=$2} END {print t-f}' /proc/meminfo)
@@ -22,8 +25,9 @@ trap cleanup EXIT INT TERM
 echo $((used + 1500)) >/proc/sys/vm/nr_hugepages 2>/dev/null
 
 one() { # BIN ALLOCS WORKERS
+	# shellcheck disable=SC2086 # flows is empty or two words on purpose
 	timeout 170 "$1" -l 0-1 --no-pci --no-telemetry --log-level=warning --file-prefix="$pfx" \
-		-- --allocs "$2" --seconds 1 --sizes 100 --workers "$3" --paths channeldata-to-peer \
+		-- --allocs "$2" $flows --seconds 1 --sizes 100 --workers "$3" --paths channeldata-to-peer \
 		2>/dev/null | grep -o 'mpps=[0-9.]*' | head -n 1 | cut -d= -f2
 	rm -f /dev/hugepages/"$pfx"-*
 }

@@ -36,7 +36,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# ---- hugepages: about 1400 more 2 MB pages for the 1M-allocation table (1152 B an entry, 2026-11-26)
+# ---- hugepages: about 1400 more 2 MB pages for the 1M-allocation table (1216 B an entry plus 512 KB of flow cache per worker, 2026-11-26)
 hp_old=$(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo 0)
 hp_used=$(awk '/^HugePages_Total:/ {t=$2} /^HugePages_Free:/ {f=$2} END {print t-f}' /proc/meminfo)
 scripts/hugepages.sh $((hp_used + 1500)) >"$out/hugepages.log" 2>&1

@@ -10,13 +10,14 @@
 #include "net.h"
 #include "stun.h"
 
+/* addr: 16 bytes as lib/net fills them (IPv4 in the first 4, the rest zero). */
 static inline void
 dp_stun_addr(struct stun_addr *out, uint8_t family, const uint8_t *addr, uint16_t port)
 {
 	memset(out, 0, sizeof(*out));
 	out->family = family == AF_INET ? STUN_FAMILY_IPV4 : STUN_FAMILY_IPV6;
 	out->port = port;
-	memcpy(out->addr, addr, family == AF_INET ? 4 : 16);
+	memcpy(out->addr, addr, sizeof(out->addr)); /* lib/net zero-fills past IPv4 */
 }
 
 /* The source and destination of a received datagram, and the port it came in on. */

@@ -79,13 +79,17 @@ struct dp_rx {
 	struct table_alloc *alloc; /* CHANNEL and PEER: from the bulk lookup */
 };
 
-/* RFC 7983 §7, with RFC 5766's channels 0x5000-0x7FFF (bytes 80-127) when enabled. */
+/*
+ * RFC 7983 §7 (stun_demux's ChannelData range, 64-79, tested here inline:
+ * every datagram to a listening port asks), with RFC 5766's channels
+ * 0x5000-0x7FFF (bytes 80-127) when enabled.
+ */
 static bool
 is_channel_data(const struct dp_settings *s, const uint8_t *payload, uint16_t len)
 {
 	if (len == 0)
 		return false;
-	if (stun_demux(payload, len) == STUN_DEMUX_CHANNEL)
+	if (payload[0] >= 64 && payload[0] <= 79)
 		return true;
 	return payload[0] >= 80 && payload[0] <= 127 && s->turn.channel_max > STUN_CHANNEL_MAX;
 }
@@ -186,29 +190,49 @@ classify(const struct dp_settings *s, struct rte_mbuf *m, const struct net_udp_i
 	return is_relayed_destination(s, info) ? DP_KIND_PEER : DP_KIND_CLOSED;
 }
 
+/*
+ * The client 5-tuple key of a datagram to a listening port, straight from
+ * lib/net's fields: the same key turn_client_key makes from dp_endpoints,
+ * without the two stun_addr copies in between. lib/net zero-fills the
+ * addresses past an IPv4 address, so they are copied at a fixed size.
+ */
+static void
+client_key_of(struct table_5tuple *k, const struct net_udp_info *info)
+{
+	memset(k, 0, sizeof(*k));
+	k->family = info->family == AF_INET ? STUN_FAMILY_IPV4 : STUN_FAMILY_IPV6;
+	k->proto = info->transport != 0 ? info->transport : TURN_PROTO_UDP;
+	k->client_port = info->src_port;
+	k->server_port = info->dst_port;
+	memcpy(k->client_addr, info->src_addr, sizeof(k->client_addr));
+	memcpy(k->server_addr, info->dst_addr, sizeof(k->server_addr));
+}
+
 static void
 relay_key_of(struct table_relay_key *k, const struct net_udp_info *info)
 {
 	memset(k, 0, sizeof(*k));
 	k->family = info->family == AF_INET ? STUN_FAMILY_IPV4 : STUN_FAMILY_IPV6;
 	k->port = info->dst_port;
-	memcpy(k->addr, info->dst_addr, info->family == AF_INET ? 4 : 16);
+	memcpy(k->addr, info->dst_addr, sizeof(k->addr)); /* zero-filled past IPv4 */
 }
 
 /*
- * The lines of an allocation a relayed packet reads (ids, state, first
- * permission and channel) and the one it writes (traffic counters).
+ * The lines of an allocation a relayed packet touches (struct table_alloc):
+ * state and client, port indexes and the traffic counters it writes, the
+ * first permission and channel, and for data from the client the relayed
+ * addresses it leaves from (data to the client does not read them).
  */
 static inline void
-prefetch_alloc(const struct table_alloc *a)
+prefetch_alloc(const struct table_alloc *a, bool from_client)
 {
 	if (a == NULL)
 		return;
 	rte_prefetch0(a);
-	rte_prefetch0((const uint8_t *)a + RTE_CACHE_LINE_SIZE);
-	rte_prefetch0(&a->perms[0]);
-	rte_prefetch0(&a->channels[0]);
+	if (from_client)
+		rte_prefetch0(&a->ids.relay);
 	rte_prefetch0(&a->traffic);
+	rte_prefetch0(&a->slots[0]);
 }
 
 /*
@@ -221,7 +245,7 @@ prefetch_alloc(const struct table_alloc *a)
 static void
 lookup_allocations(const struct dp_lcore *lc, struct dp_rx *rx, unsigned int n)
 {
-	const struct table *t = lc->settings->turn.table;
+	struct table *t = lc->settings->turn.table;
 	struct table_5tuple ckeys[DP_BURST];
 	struct table_relay_key rkeys[DP_BURST];
 	const struct table_5tuple *cptr[DP_BURST];
@@ -234,10 +258,7 @@ lookup_allocations(const struct dp_lcore *lc, struct dp_rx *rx, unsigned int n)
 		return;
 	for (unsigned int i = 0; i < n; i++) {
 		if (rx[i].kind == DP_KIND_CHANNEL) {
-			struct turn_endpoints ep;
-
-			dp_endpoints(&ep, &rx[i].info, 0);
-			turn_client_key(&ckeys[nc], &ep);
+			client_key_of(&ckeys[nc], &rx[i].info);
 			cptr[nc] = &ckeys[nc];
 			cidx[nc++] = (uint8_t)i;
 		} else if (rx[i].kind == DP_KIND_PEER) {
@@ -247,16 +268,16 @@ lookup_allocations(const struct dp_lcore *lc, struct dp_rx *rx, unsigned int n)
 		}
 	}
 	if (nc > 0)
-		table_lookup_client_bulk(t, cptr, nc, cfound);
+		table_lookup_client_cached(t, lc->worker, cptr, nc, cfound);
 	if (nr > 0)
-		table_lookup_relay_bulk(t, rptr, nr, rfound);
+		table_lookup_relay_cached(t, lc->worker, rptr, nr, rfound);
 	for (unsigned int i = 0; i < nc; i++) {
 		rx[cidx[i]].alloc = cfound[i];
-		prefetch_alloc(cfound[i]);
+		prefetch_alloc(cfound[i], true);
 	}
 	for (unsigned int i = 0; i < nr; i++) {
 		rx[ridx[i]].alloc = rfound[i];
-		prefetch_alloc(rfound[i]);
+		prefetch_alloc(rfound[i], false);
 	}
 }
 

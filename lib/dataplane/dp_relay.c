@@ -36,7 +36,9 @@ frame_for_client(struct dp_lcore *lc, struct rte_mbuf *m, const struct turn_rela
 		if (h == NULL)
 			goto too_big;
 		stun_channel_header(h, rel->channel, (uint16_t)len);
-		*hdr_sum = net_cksum_at(h, STUN_CHANNEL_HEADER_LEN, 0);
+		/* From the values, not by loading the bytes just stored (net_cksum.h). */
+		*hdr_sum = net_cksum_fold((uint32_t)rte_cpu_to_be_16(rel->channel) +
+					  rte_cpu_to_be_16((uint16_t)len));
 		return 0;
 	}
 
@@ -157,8 +159,13 @@ data_sum(const struct net_udp_info *info, const uint8_t *payload, const struct t
 		return -1;
 	uint16_t s = info->payload_sum;
 
-	/* Most relayed data has nothing after it (ChannelData) or before it (peer data). */
-	if (rel->data_offset > 0)
+	/*
+	 * Most relayed data has nothing after it (ChannelData) or before it (peer
+	 * data); before ChannelData's data is its 4-byte header, one word.
+	 */
+	if (rel->data_offset == STUN_CHANNEL_HEADER_LEN)
+		s = net_cksum_sub(s, net_cksum_words32(payload, 1));
+	else if (rel->data_offset > 0)
 		s = net_cksum_sub(s, net_cksum_at(payload, rel->data_offset, 0));
 	if (end < info->payload_len)
 		s = net_cksum_sub(s, net_cksum_at(payload + end, info->payload_len - end, end));

@@ -69,7 +69,7 @@ struct net_port {
 /* Where a received UDP datagram sits in its mbuf, and who sent it. */
 struct net_udp_info {
 	uint8_t family;			/* AF_INET or AF_INET6 */
-	uint8_t src_addr[16];		/* IPv4 in the first 4 bytes, network order */
+	uint8_t src_addr[16];		/* IPv4 in the first 4 bytes, network order, the rest 0 */
 	uint8_t dst_addr[16];
 	uint16_t src_port;		/* host order */
 	uint16_t dst_port;

@@ -81,6 +81,22 @@ params_valid(const struct table_params *p)
 	return true;
 }
 
+/* Into the open-addressed set (at most TABLE_MAX_RELAY_ADDRS of 64 slots: never full). */
+static void
+add_relay_v4(struct table *t, const uint8_t *addr)
+{
+	unsigned int h = table_relay_filter_bit(STUN_FAMILY_IPV4, addr);
+	uint32_t a;
+
+	memcpy(&a, addr, 4);
+	for (; t->relay_v4_used & (UINT64_C(1) << h); h = (h + 1) & 63)
+		if (t->relay_v4_slot[h] == a)
+			return; /* listed twice */
+	t->relay_v4_used |= UINT64_C(1) << h;
+	t->relay_v4_slot[h] = a;
+	t->relay_v4_count++;
+}
+
 struct table *
 table_create(const struct table_params *p)
 {
@@ -110,6 +126,13 @@ table_create(const struct table_params *p)
 	if (t->qsbr == NULL || rte_rcu_qsbr_init(t->qsbr, readers) != 0)
 		goto fail;
 
+	/* Zeroed: no slot holds a pointer until its reader fills it. */
+	t->caches = rte_zmalloc_socket("table_caches", sizeof(*t->caches) * readers,
+				       RTE_CACHE_LINE_SIZE, p->socket);
+	if (t->caches == NULL)
+		goto fail;
+	t->cache_count = readers;
+
 	t->entries = rte_zmalloc_socket("table_entries", sizeof(*t->entries) * p->capacity,
 					RTE_CACHE_LINE_SIZE, p->socket);
 	t->owners = rte_zmalloc_socket("table_owners", sizeof(*t->owners) * p->capacity, 0,
@@ -136,11 +159,12 @@ table_create(const struct table_params *p)
 	for (unsigned int r = 0; r < t->params.relay_addr_count; r++) {
 		const struct table_relay_addr *ra = &t->params.relay_addrs[r];
 
-		if (ra->family == STUN_FAMILY_IPV4)
-			memcpy(&t->relay_v4[t->relay_v4_count++], ra->addr, 4);
-		else
+		if (ra->family == STUN_FAMILY_IPV4) {
+			add_relay_v4(t, ra->addr);
+		} else {
 			memcpy(t->relay_v6[t->relay_v6_count++], ra->addr, 16);
-		t->relay_filter |= UINT64_C(1) << table_relay_filter_bit(ra->family, ra->addr);
+			t->relay_filter |= UINT64_C(1) << table_relay_filter_bit(ra->family, ra->addr);
+		}
 	}
 	if (table_pool_init(t) != 0)
 		goto fail;
@@ -183,6 +207,7 @@ table_free(struct table *t)
 	rte_free(t->entries);
 	rte_free(t->owners);
 	rte_free(t->qsbr);
+	rte_free(t->caches);
 	rte_free(t);
 }
 
@@ -253,9 +278,9 @@ table_lookup_relay(const struct table *t, const struct table_relay_key *k)
 	return data;
 }
 
-static void
-lookup_bulk(const struct rte_hash *h, const void **keys, unsigned int n,
-	    struct table_alloc **out)
+void
+table_index_lookup_bulk(const struct rte_hash *h, const void **keys, unsigned int n,
+			struct table_alloc **out)
 {
 	void *data[RTE_HASH_LOOKUP_BULK_MAX];
 	uint64_t hits;
@@ -277,31 +302,32 @@ void
 table_lookup_client_bulk(const struct table *t, const struct table_5tuple **keys,
 			 unsigned int n, struct table_alloc **out)
 {
-	lookup_bulk(t->by_client, (const void **)keys, n, out);
+	table_index_lookup_bulk(t->by_client, (const void **)keys, n, out);
 }
 
 void
 table_lookup_relay_bulk(const struct table *t, const struct table_relay_key **keys,
 			unsigned int n, struct table_alloc **out)
 {
-	lookup_bulk(t->by_relay, (const void **)keys, n, out);
+	table_index_lookup_bulk(t->by_relay, (const void **)keys, n, out);
 }
 
 /* Asked for every relayed packet (hairpin test, peer classification): integer compares. */
 bool
 table_is_relay_addr(const struct table *t, uint8_t family, const uint8_t *addr)
 {
-	if (!(t->relay_filter & (UINT64_C(1) << table_relay_filter_bit(family, addr))))
-		return false;
 	if (family == STUN_FAMILY_IPV4) {
+		unsigned int h = table_relay_filter_bit(family, addr);
 		uint32_t a;
 
 		memcpy(&a, addr, 4);
-		for (unsigned int i = 0; i < t->relay_v4_count; i++)
-			if (t->relay_v4[i] == a)
+		for (; t->relay_v4_used & (UINT64_C(1) << h); h = (h + 1) & 63)
+			if (t->relay_v4_slot[h] == a)
 				return true;
 		return false;
 	}
+	if (!(t->relay_filter & (UINT64_C(1) << table_relay_filter_bit(family, addr))))
+		return false;
 	for (unsigned int i = 0; i < t->relay_v6_count; i++) {
 		uint64_t x[2], y[2];
 

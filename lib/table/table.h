@@ -23,6 +23,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -118,8 +119,9 @@ struct table_alloc_owner {
  * the operator (dturnctl show). The workers that relay for the allocation
  * add with a relaxed load and store, no locked instruction: the client's
  * packets come to one worker, but peers' may come to several, and a rare
- * lost update between two of them is the accepted price. On a cache line
- * of its own so these writes do not bounce the lines every lookup reads.
+ * lost update between two of them is the accepted price. It shares a line
+ * with the other fields workers write (bw_state) and the port indexes, not
+ * with the lines a lookup checks.
  */
 struct table_alloc_traffic {
 	uint64_t to_peer_bytes;
@@ -128,21 +130,46 @@ struct table_alloc_traffic {
 	uint64_t to_client_packets;
 };
 
+/*
+ * Permission i and channel i share a cache line: the two lists are
+ * independent (nperms, nchannels), but a relayed datagram reads the first
+ * entry of each, so the pair costs one line.
+ */
+struct table_slot {
+	struct table_perm perm;
+	struct table_channel channel;
+};
+
+/*
+ * Laid out for what a relayed datagram touches, four lines: line 0 what a
+ * lookup checks (seq, expiry, the relay families, the client 5-tuple), so
+ * validating a reader's cached pointer (table_lookup_*_cached) reads one
+ * line; line 1 the relayed addresses; line 2 the port indexes and what
+ * workers write (bw_state, traffic); line 3 the first permission and the
+ * first channel. The other slots follow.
+ */
 struct table_alloc {
+	uint32_t seq;            /* odd while the writer changes anything but bw_state, traffic */
+	uint8_t nperms;
+	uint8_t nchannels;
+	/* TABLE_FAMILY_BIT()s whose relayed address is still in the relay index. */
+	uint8_t relay_families;
+	uint64_t expires_ms;     /* 0: deleted (unpublished) */
 	struct table_alloc_ids ids;
-	uint32_t seq;            /* odd while the writer changes what follows */
 	/*
-	 * The bandwidth bucket (lib/turn's turn_bandwidth_take): the one field
+	 * The bandwidth bucket (lib/turn's turn_bandwidth_take): a field
 	 * workers write, with compare-and-swap; 0 on creation means full.
 	 */
 	uint64_t bw_state;
-	uint64_t expires_ms;
-	uint8_t nperms;
-	uint8_t nchannels;
-	struct table_perm perms[TABLE_MAX_PERMS];
-	struct table_channel channels[TABLE_MAX_CHANNELS];
-	struct table_alloc_traffic traffic __attribute__((aligned(64))); /* zeroed on creation */
+	struct table_alloc_traffic traffic; /* zeroed on creation */
+	/* perms[i] is slots[i].perm (i < nperms), channels[i] slots[i].channel (i < nchannels) */
+	struct table_slot slots[TABLE_MAX_PERMS] __attribute__((aligned(64)));
 } __attribute__((aligned(64)));
+
+_Static_assert(TABLE_MAX_PERMS == TABLE_MAX_CHANNELS, "one slot holds a permission and a channel");
+_Static_assert(sizeof(struct table_slot) == 64, "a slot is one cache line");
+_Static_assert(offsetof(struct table_alloc, traffic) + sizeof(struct table_alloc_traffic) <= 192,
+	       "the written fields end within line 2");
 
 /* A relaying worker counts len payload bytes (see struct table_alloc_traffic). */
 static inline void
@@ -247,6 +274,23 @@ void table_lookup_client_bulk(const struct table *t, const struct table_5tuple *
 			      unsigned int n, struct table_alloc **out);
 void table_lookup_relay_bulk(const struct table *t, const struct table_relay_key **keys,
 			     unsigned int n, struct table_alloc **out);
+/*
+ * The same through the reader's own flow cache (a direct-mapped array of entry
+ * pointers per reader, in front of rte_hash): a cached pointer is used only
+ * after checking, under the entry's seq, that the entry still holds this
+ * key, is not deleted and (relay keys) still has that family's relayed
+ * address. Entries are never freed, only reused after every reader passed a
+ * quiescent state, so a stale pointer is always safe to read, and a reused
+ * or deleted entry fails the check and the key goes to rte_hash. Only the
+ * thread registered as reader may pass that id; any other id (>=
+ * max_readers) is looked up without a cache.
+ */
+void table_lookup_client_cached(struct table *t, unsigned int reader,
+				const struct table_5tuple **keys, unsigned int n,
+				struct table_alloc **out);
+void table_lookup_relay_cached(struct table *t, unsigned int reader,
+			       const struct table_relay_key **keys, unsigned int n,
+			       struct table_alloc **out);
 
 /*
  * Consistent reads of the mutable part (retrying while the writer is inside).
@@ -261,6 +305,24 @@ bool table_channel_peer(const struct table_alloc *a, uint16_t number, uint64_t n
 			struct stun_addr *peer);
 bool table_channel_number(const struct table_alloc *a, const struct stun_addr *peer,
 			  uint64_t now_ms, uint16_t *number);
+/*
+ * What one relayed datagram needs from its allocation, read in one seq
+ * section instead of one per question (the relay's hot paths):
+ * table_route_channel: ChannelData from the client on channel number: the
+ *   channel's peer (*peer), which must have a permission;
+ * table_route_peer: data from peer: its permission, and the channel bound
+ *   to it (*channel, 0 when none: a Data indication).
+ */
+enum table_route {
+	TABLE_ROUTE_OK,
+	TABLE_ROUTE_EXPIRED,       /* the allocation expired or was deleted */
+	TABLE_ROUTE_NO_CHANNEL,    /* no bound channel of that number */
+	TABLE_ROUTE_NO_PERMISSION, /* the peer has no permission */
+};
+enum table_route table_route_channel(const struct table_alloc *a, uint16_t number,
+				     uint64_t now_ms, struct stun_addr *peer);
+enum table_route table_route_peer(const struct table_alloc *a, const struct stun_addr *peer,
+				  uint64_t now_ms, uint16_t *channel);
 /* Whether addr is one of the pool's relayed addresses (hairpin, deny-own-address). */
 bool table_is_relay_addr(const struct table *t, uint8_t family, const uint8_t *addr);
 bool table_relay_port_in_range(const struct table *t, uint16_t port);

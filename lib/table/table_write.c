@@ -75,6 +75,21 @@ defer_entry(struct table *t, uint32_t idx)
 	t->pending_count++;
 }
 
+/* Zero the permissions (channels) from..to-1 a compaction left behind. */
+static void
+clear_perms(struct table_alloc *a, unsigned int from, unsigned int to)
+{
+	for (; from < to; from++)
+		memset(&a->slots[from].perm, 0, sizeof(a->slots[from].perm));
+}
+
+static void
+clear_channels(struct table_alloc *a, unsigned int from, unsigned int to)
+{
+	for (; from < to; from++)
+		memset(&a->slots[from].channel, 0, sizeof(a->slots[from].channel));
+}
+
 static void
 mark_dead(struct table_alloc *a)
 {
@@ -224,21 +239,26 @@ table_alloc_drop_family(struct table *t, struct table_alloc *a, uint8_t family)
 	if (t->families[idx] == bit)
 		return -EINVAL;
 	k = table_alloc_relay_for(a, family, &port_index);
-	rte_hash_del_key(t->by_relay, k);
 	t->families[idx] &= (uint8_t)~bit;
-	/* Nothing of that family may be relayed any more: its permissions and channels go. */
+	/*
+	 * Nothing of that family may be relayed any more: its permissions and
+	 * channels go, and readers' flow caches stop taking the entry for its
+	 * relayed address (relay_families) before the index drops the key.
+	 */
 	table_seq_write_begin(a);
+	a->relay_families = t->families[idx];
 	for (i = n = 0; i < a->nperms; i++)
-		if (a->perms[i].family != family)
-			a->perms[n++] = a->perms[i];
-	memset(&a->perms[n], 0, sizeof(a->perms[0]) * (a->nperms - n));
+		if (a->slots[i].perm.family != family)
+			a->slots[n++].perm = a->slots[i].perm;
+	clear_perms(a, n, a->nperms);
 	a->nperms = (uint8_t)n;
 	for (i = n = 0; i < a->nchannels; i++)
-		if (a->channels[i].peer.family != family)
-			a->channels[n++] = a->channels[i];
-	memset(&a->channels[n], 0, sizeof(a->channels[0]) * (a->nchannels - n));
+		if (a->slots[i].channel.peer.family != family)
+			a->slots[n++].channel = a->slots[i].channel;
+	clear_channels(a, n, a->nchannels);
 	a->nchannels = (uint8_t)n;
 	table_seq_write_end(a);
+	rte_hash_del_key(t->by_relay, k);
 	return 0;
 }
 
@@ -260,16 +280,20 @@ create_with_pair(struct table *t, const struct table_5tuple *client, uint8_t fam
 {
 	const struct table_relay_addr *ra;
 	struct table_alloc *a;
-	uint32_t idx, seq;
+	uint32_t idx;
 	int rc;
 
 	idx = t->free_stack[--t->nfree];
 	a = &t->entries[idx];
 
-	/* No reader can hold this entry: every one passed a quiescent state since it was freed. */
-	seq = a->seq;
-	memset(a, 0, sizeof(*a));
-	a->seq = seq;
+	/*
+	 * No reader holds this entry from a lookup (every one passed a quiescent
+	 * state since it was freed), but a reader's flow cache may still point
+	 * at it and check it (table_cache.c): it is refilled under seq, all but
+	 * seq itself, which starts the struct.
+	 */
+	table_seq_write_begin(a);
+	memset((uint8_t *)a + sizeof(a->seq), 0, sizeof(*a) - sizeof(a->seq));
 	a->ids.client = *client;
 	ra = &t->params.relay_addrs[pair >> 16];
 	a->ids.relay.family = family;
@@ -287,7 +311,9 @@ create_with_pair(struct table *t, const struct table_5tuple *client, uint8_t fam
 		a->ids.relay_alt_port_index = ra6->port_index;
 		t->families[idx] |= (uint8_t)TABLE_FAMILY_BIT(STUN_FAMILY_IPV6);
 	}
+	a->relay_families = t->families[idx];
 	a->expires_ms = expires_ms;
+	table_seq_write_end(a);
 	t->pair[idx] = pair;
 	t->pair_alt[idx] = pair_alt;
 	memset(&t->owners[idx], 0, sizeof(t->owners[idx]));
@@ -321,7 +347,11 @@ create_with_pair(struct table *t, const struct table_5tuple *client, uint8_t fam
 		*out = a;
 	return 0;
 undo_entry:
-	/* Never published: straight back to the free lists. */
+	/*
+	 * Never published: straight back to the free lists, dead, since a
+	 * reader's flow cache may point at the entry and must not take it.
+	 */
+	mark_dead(a);
 	table_pool_put(t, family, pair);
 	if (pair_alt != TABLE_NO_PAIR)
 		table_pool_put(t, STUN_FAMILY_IPV6, pair_alt);
@@ -374,7 +404,7 @@ table_perm_install(struct table_alloc *a, uint8_t family, const uint8_t *addr,
 	if (!table_family_valid(family))
 		return -EINVAL;
 	for (i = 0; i < a->nperms; i++) {
-		struct table_perm *p = &a->perms[i];
+		struct table_perm *p = &a->slots[i].perm;
 
 		if (p->family == family && table_addr_eq(family, p->addr, addr)) {
 			table_seq_write_begin(a);
@@ -391,10 +421,10 @@ table_perm_install(struct table_alloc *a, uint8_t family, const uint8_t *addr,
 		slot = a->nperms;
 	}
 	table_seq_write_begin(a);
-	memset(&a->perms[slot], 0, sizeof(a->perms[slot]));
-	a->perms[slot].family = family;
-	memcpy(a->perms[slot].addr, addr, table_addr_len(family));
-	a->perms[slot].expires_ms = expires_ms;
+	memset(&a->slots[slot].perm, 0, sizeof(a->slots[slot].perm));
+	a->slots[slot].perm.family = family;
+	memcpy(a->slots[slot].perm.addr, addr, table_addr_len(family));
+	a->slots[slot].perm.expires_ms = expires_ms;
 	if (slot == a->nperms)
 		a->nperms++;
 	table_seq_write_end(a);
@@ -417,7 +447,7 @@ table_channel_bind(struct table_alloc *a, uint16_t number, const struct stun_add
 	if (number < 0x4000 || number > 0x7fff || !table_family_valid(peer->family))
 		return -EINVAL;
 	for (i = 0; i < a->nchannels; i++) {
-		const struct table_channel *c = &a->channels[i];
+		const struct table_channel *c = &a->slots[i].channel;
 		bool num_eq, peer_eq;
 
 		if (!channel_reserved(c, now_ms)) {
@@ -434,13 +464,13 @@ table_channel_bind(struct table_alloc *a, uint16_t number, const struct stun_add
 	}
 	table_seq_write_begin(a);
 	if (same >= 0) {
-		a->channels[same].expires_ms = expires_ms;
+		a->slots[same].channel.expires_ms = expires_ms;
 	} else if (slot >= 0 || a->nchannels < TABLE_MAX_CHANNELS) {
 		struct table_channel *c;
 
 		if (slot < 0)
 			slot = a->nchannels++;
-		c = &a->channels[slot];
+		c = &a->slots[slot].channel;
 		memset(c, 0, sizeof(*c));
 		c->number = number;
 		c->peer.family = peer->family;
@@ -463,22 +493,22 @@ prune(struct table_alloc *a, uint64_t now_ms)
 	bool stale = false;
 
 	for (i = 0; i < a->nperms && !stale; i++)
-		stale = a->perms[i].expires_ms <= now_ms;
+		stale = a->slots[i].perm.expires_ms <= now_ms;
 	for (i = 0; i < a->nchannels && !stale; i++)
-		stale = !channel_reserved(&a->channels[i], now_ms);
+		stale = !channel_reserved(&a->slots[i].channel, now_ms);
 	if (!stale)
 		return;
 
 	table_seq_write_begin(a);
 	for (i = n = 0; i < a->nperms; i++)
-		if (a->perms[i].expires_ms > now_ms)
-			a->perms[n++] = a->perms[i];
-	memset(&a->perms[n], 0, sizeof(a->perms[0]) * (a->nperms - n));
+		if (a->slots[i].perm.expires_ms > now_ms)
+			a->slots[n++].perm = a->slots[i].perm;
+	clear_perms(a, n, a->nperms);
 	a->nperms = (uint8_t)n;
 	for (i = n = 0; i < a->nchannels; i++)
-		if (channel_reserved(&a->channels[i], now_ms))
-			a->channels[n++] = a->channels[i];
-	memset(&a->channels[n], 0, sizeof(a->channels[0]) * (a->nchannels - n));
+		if (channel_reserved(&a->slots[i].channel, now_ms))
+			a->slots[n++].channel = a->slots[i].channel;
+	clear_channels(a, n, a->nchannels);
 	a->nchannels = (uint8_t)n;
 	table_seq_write_end(a);
 }

@@ -48,14 +48,24 @@ within_bandwidth(const struct turn_server *srv, struct table_alloc *a, const str
 	return false;
 }
 
-/* Towards the client of allocation a, from peer (§11.3 Data indication, §12.7 ChannelData). */
+/*
+ * Towards the client of allocation a, from peer (§11.3 Data indication,
+ * §12.7 ChannelData): its permission and channel in one read of the table.
+ */
 static enum turn_verdict
 to_client(const struct turn_server *srv, struct table_alloc *a, const struct stun_addr *peer,
 	  const struct turn_clock *clk, struct turn_relay *rel, struct metrics_lcore *mx)
 {
 	const struct table_5tuple *c = &a->ids.client;
+	uint16_t channel;
 
-	if (!table_permitted(a, peer->family, peer->addr, clk->now_ms)) {
+	switch (table_route_peer(a, peer, clk->now_ms, &channel)) {
+	case TABLE_ROUTE_OK:
+		break;
+	case TABLE_ROUTE_EXPIRED:
+		metrics_inc(mx, METRICS_DROP_PEER_NO_ALLOCATION);
+		return TURN_VERDICT_DROP;
+	default:
 		metrics_inc(mx, METRICS_DROP_RELAY_NO_PERMISSION);
 		return TURN_VERDICT_DROP;
 	}
@@ -72,8 +82,7 @@ to_client(const struct turn_server *srv, struct table_alloc *a, const struct stu
 	rel->dst.port = c->client_port;
 	memcpy(rel->dst.addr, c->client_addr, sizeof(rel->dst.addr));
 	rel->peer = *peer;
-	if (!table_channel_number(a, peer, clk->now_ms, &rel->channel))
-		rel->channel = 0;
+	rel->channel = channel;
 	table_traffic_add(&a->traffic.to_client_bytes, &a->traffic.to_client_packets, rel->data_len);
 	metrics_inc(mx, rel->channel != 0 ? METRICS_RELAY_TO_CLIENT_CHANNEL
 					  : METRICS_RELAY_TO_CLIENT_DATA);
@@ -81,22 +90,17 @@ to_client(const struct turn_server *srv, struct table_alloc *a, const struct stu
 }
 
 /*
- * Data from the client of allocation a for peer: out to the wire, or
- * hairpinned. recheck: look the peer up in the policy again (Send names its
- * peer in every packet; a permission may predate a stricter policy). A
- * ChannelData peer was checked by ChannelBind, and channels carry the bulk
- * of the traffic, so they skip the lookup.
+ * Data from the client of allocation a for peer, which has a permission:
+ * out to the wire, or hairpinned. recheck: look the peer up in the policy
+ * again (Send names its peer in every packet; a permission may predate a
+ * stricter policy). A ChannelData peer was checked by ChannelBind, and
+ * channels carry the bulk of the traffic, so they skip the lookup.
  */
 static enum turn_verdict
-from_client(const struct turn_server *srv, struct table_alloc *a,
-	    const struct stun_addr *peer, bool recheck, const struct turn_clock *clk,
-	    struct turn_relay *rel, struct metrics_lcore *mx)
+from_client_permitted(const struct turn_server *srv, struct table_alloc *a,
+		      const struct stun_addr *peer, bool recheck, const struct turn_clock *clk,
+		      struct turn_relay *rel, struct metrics_lcore *mx)
 {
-	if (!table_permitted(a, peer->family, peer->addr, clk->now_ms)) {
-		metrics_inc(mx, METRICS_DROP_RELAY_NO_PERMISSION);
-		return TURN_VERDICT_DROP;
-	}
-
 	bool relayed = table_is_relay_addr(srv->table, peer->family, peer->addr);
 
 	if (recheck && !turn_peer_class_allowed(turn_policy_check(turn_server_policy(srv), peer->family,
@@ -145,6 +149,19 @@ from_client(const struct turn_server *srv, struct table_alloc *a,
 	table_traffic_add(&a->traffic.to_peer_bytes, &a->traffic.to_peer_packets, rel->data_len);
 	metrics_inc(mx, METRICS_RELAY_TO_PEER);
 	return TURN_VERDICT_RELAY;
+}
+
+/* The same, the permission not checked yet (a Send indication names any peer). */
+static enum turn_verdict
+from_client(const struct turn_server *srv, struct table_alloc *a, const struct stun_addr *peer,
+	    bool recheck, const struct turn_clock *clk, struct turn_relay *rel,
+	    struct metrics_lcore *mx)
+{
+	if (!table_permitted(a, peer->family, peer->addr, clk->now_ms)) {
+		metrics_inc(mx, METRICS_DROP_RELAY_NO_PERMISSION);
+		return TURN_VERDICT_DROP;
+	}
+	return from_client_permitted(srv, a, peer, recheck, clk, rel, mx);
 }
 
 static struct table_alloc *
@@ -224,17 +241,27 @@ turn_handle_channel_data_found(const struct turn_server *srv, struct table_alloc
 			mx->stun_decode[res]++;
 		return TURN_VERDICT_DROP;
 	}
-	if (a == NULL || !table_alloc_live(a, clk->now_ms)) {
+	if (a == NULL) {
 		metrics_inc(mx, METRICS_DROP_RELAY_NO_ALLOCATION);
 		return TURN_VERDICT_DROP;
 	}
-	if (!table_channel_peer(a, cd.channel, clk->now_ms, &peer)) {
+	/* Live, the channel's peer and its permission: one read of the table. */
+	switch (table_route_channel(a, cd.channel, clk->now_ms, &peer)) {
+	case TABLE_ROUTE_OK:
+		break;
+	case TABLE_ROUTE_EXPIRED:
+		metrics_inc(mx, METRICS_DROP_RELAY_NO_ALLOCATION);
+		return TURN_VERDICT_DROP;
+	case TABLE_ROUTE_NO_CHANNEL:
 		metrics_inc(mx, METRICS_DROP_RELAY_NO_CHANNEL);
+		return TURN_VERDICT_DROP;
+	default:
+		metrics_inc(mx, METRICS_DROP_RELAY_NO_PERMISSION);
 		return TURN_VERDICT_DROP;
 	}
 	rel->data_offset = STUN_CHANNEL_HEADER_LEN;
 	rel->data_len = cd.len;
-	return from_client(srv, a, &peer, false, clk, rel, mx);
+	return from_client_permitted(srv, a, &peer, false, clk, rel, mx);
 }
 
 enum turn_verdict
@@ -258,13 +285,13 @@ turn_handle_peer_data_found(const struct turn_server *srv, struct table_alloc *a
 			    const struct turn_clock *clk, struct turn_relay *rel,
 			    struct metrics_lcore *mx)
 {
-	if (a == NULL || !table_alloc_live(a, clk->now_ms)) {
+	if (a == NULL) {
 		metrics_inc(mx, METRICS_DROP_PEER_NO_ALLOCATION);
 		return TURN_VERDICT_DROP;
 	}
 	rel->data_offset = 0;
 	rel->data_len = data_len;
-	return to_client(srv, a, peer, clk, rel, mx);
+	return to_client(srv, a, peer, clk, rel, mx); /* an expired one: counted there */
 }
 
 /* §11.4: header of a Data indication; the DATA value follows it directly. */

@@ -17,6 +17,7 @@ import struct
 import sys
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ left in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from turn_allocate import (A_NONCE, A_REALM, A_REQUESTED_TRANSPORT, A_USERNAME,  # noqa: E402
                            ALLOCATE, MAGIC, SUCCESS, build, parse)

@@ -1174,6 +1174,144 @@ test_refresh_zero(void)
 	CU_ASSERT(no_leak());
 }
 
+/* ---------------------------------------------- case 12: the workers' flow cache */
+
+/* A's host from two more ports: allocations written straight into the table. */
+static struct client C = { .ip = "198.18.0.2", .server = SRV4, .port = 40030, .mac = &mac_a };
+static struct client E = { .ip = "198.18.0.2", .server = SRV4, .port = 40031, .mac = &mac_a };
+
+static struct table_alloc *
+direct_allocation(const struct client *c, uint16_t channel, uint16_t peer_port)
+{
+	uint64_t now_ms = rte_get_tsc_cycles() / T.settings.tsc_per_ms;
+	struct stun_addr client, server, peer;
+	struct table_5tuple k;
+	struct table_alloc *a;
+
+	stun_addr_of(&client, c->ip, c->port);
+	stun_addr_of(&server, c->server, LISTEN);
+	stun_addr_of(&peer, PEER, peer_port);
+	memset(&k, 0, sizeof(k));
+	k.family = client.family;
+	k.proto = TURN_PROTO_UDP;
+	k.client_port = c->port;
+	k.server_port = LISTEN;
+	memcpy(k.client_addr, client.addr, sizeof(k.client_addr));
+	memcpy(k.server_addr, server.addr, sizeof(k.server_addr));
+	if (table_alloc_create(T.table, &k, STUN_FAMILY_IPV4, P_CLIENT, now_ms + 600000, &a) != 0)
+		return NULL;
+	if (channel != 0 &&
+	    (table_perm_install(a, STUN_FAMILY_IPV4, peer.addr, now_ms + 300000, now_ms) != 0 ||
+	     table_channel_bind(a, channel, &peer, now_ms + 600000, now_ms) != 0))
+		return NULL;
+	return a;
+}
+
+/* Delete the allocation and let the worker pass a quiescent state, so its entry is reused next. */
+static void
+delete_and_reclaim(struct table_alloc *a)
+{
+	table_alloc_delete(T.table, a);
+	collect();
+	CU_ASSERT(table_reclaim(T.table) >= 1);
+}
+
+/*
+ * The worker caches where each 5-tuple's and relayed address's allocation
+ * is. Between two packets of one flow its allocation is deleted, then its
+ * table entry is reused, for the same 5-tuple and for another: every
+ * packet goes by the allocation that holds its 5-tuple now, or is counted
+ * as having none, never by the one that was cached.
+ */
+static void
+test_flow_cache_reuse(void)
+{
+	static const uint8_t cd5[] = { 0x40, 0x05, 0x00, 0x04, 'o', 'n', 'e', '!' };
+	static const uint8_t cd6[] = { 0x40, 0x06, 0x00, 0x04, 't', 'w', 'o', '!' };
+	struct table_alloc *a, *b;
+	struct want_udp w;
+	struct fr_out o;
+	uint16_t old_port;
+
+	a = direct_allocation(&C, 0x4005, 5005);
+	CU_ASSERT_FATAL(a != NULL);
+	old_port = a->ids.relay.port;
+	/* Both directions once, twice: the second of each is a cache hit. */
+	for (int i = 0; i < 2; i++) {
+		begin();
+		inject(P_CLIENT, client_frame(&C, cd5, sizeof(cd5)));
+		CU_ASSERT(sent(0, 1));
+		CU_ASSERT(W_MOVED(METRICS_RX_PACKETS, METRICS_UDP_RECEIVED, METRICS_RELAY_TO_PEER,
+				  METRICS_TX_PACKETS));
+		w = (struct want_udp){ P_PEER, &mac_peer, RELAY4, PEER, old_port, 5005 };
+		CU_ASSERT(out_udp(0, &w, &o) && o.payload_len == 4 && memcmp(o.payload, "one!", 4) == 0);
+		begin();
+		inject(P_PEER, peer_frame(&mac_peer, PEER, 5005, old_port, "back", 4));
+		CU_ASSERT(sent(1, 0));
+		CU_ASSERT(W_MOVED(METRICS_RX_PACKETS, METRICS_RELAY_TO_CLIENT_CHANNEL,
+				  METRICS_TX_PACKETS));
+	}
+
+	/* Deleted: both directions find no allocation. */
+	delete_and_reclaim(a);
+	begin();
+	inject(P_CLIENT, client_frame(&C, cd5, sizeof(cd5)));
+	CU_ASSERT(sent(0, 0));
+	CU_ASSERT(W_MOVED(METRICS_RX_PACKETS, METRICS_UDP_RECEIVED, METRICS_DROP_RELAY_NO_ALLOCATION));
+	begin();
+	inject(P_PEER, peer_frame(&mac_peer, PEER, 5005, old_port, "late", 4));
+	CU_ASSERT(sent(0, 0));
+	CU_ASSERT(W_MOVED(METRICS_RX_PACKETS, METRICS_DROP_PEER_NO_ALLOCATION));
+
+	/* The same entry, the same 5-tuple, a new allocation with no channel yet. */
+	b = direct_allocation(&C, 0, 0);
+	CU_ASSERT_PTR_EQUAL_FATAL(b, a);
+	CU_ASSERT_NOT_EQUAL(b->ids.relay.port, old_port);
+	begin();
+	inject(P_CLIENT, client_frame(&C, cd5, sizeof(cd5)));
+	CU_ASSERT(sent(0, 0));
+	CU_ASSERT(W_MOVED(METRICS_RX_PACKETS, METRICS_UDP_RECEIVED, METRICS_DROP_RELAY_NO_CHANNEL));
+	begin();
+	inject(P_PEER, peer_frame(&mac_peer, PEER, 5005, old_port, "late", 4));
+	CU_ASSERT(sent(0, 0));
+	CU_ASSERT(W_MOVED(METRICS_RX_PACKETS, METRICS_DROP_PEER_NO_ALLOCATION));
+	delete_and_reclaim(b);
+
+	/* ... and with a channel of its own: relayed from its own relayed port. */
+	b = direct_allocation(&C, 0x4006, 5006);
+	CU_ASSERT_PTR_EQUAL_FATAL(b, a);
+	begin();
+	inject(P_CLIENT, client_frame(&C, cd6, sizeof(cd6)));
+	CU_ASSERT(sent(0, 1));
+	CU_ASSERT(W_MOVED(METRICS_RX_PACKETS, METRICS_UDP_RECEIVED, METRICS_RELAY_TO_PEER,
+			  METRICS_TX_PACKETS));
+	w = (struct want_udp){ P_PEER, &mac_peer, RELAY4, PEER, b->ids.relay.port, 5006 };
+	CU_ASSERT(out_udp(0, &w, &o) && o.payload_len == 4 && memcmp(o.payload, "two!", 4) == 0);
+	begin();
+	inject(P_CLIENT, client_frame(&C, cd5, sizeof(cd5)));
+	CU_ASSERT(sent(0, 0));
+	CU_ASSERT(W_MOVED(METRICS_RX_PACKETS, METRICS_UDP_RECEIVED, METRICS_DROP_RELAY_NO_CHANNEL));
+	old_port = b->ids.relay.port;
+	delete_and_reclaim(b);
+
+	/* The entry reused by another client: C's packets have no allocation. */
+	b = direct_allocation(&E, 0x4006, 5006);
+	CU_ASSERT_PTR_EQUAL_FATAL(b, a);
+	begin();
+	inject(P_CLIENT, client_frame(&C, cd6, sizeof(cd6)));
+	CU_ASSERT(sent(0, 0));
+	CU_ASSERT(W_MOVED(METRICS_RX_PACKETS, METRICS_UDP_RECEIVED, METRICS_DROP_RELAY_NO_ALLOCATION));
+	if (b->ids.relay.port != old_port) {
+		begin();
+		inject(P_PEER, peer_frame(&mac_peer, PEER, 5006, old_port, "late", 4));
+		CU_ASSERT(sent(0, 0));
+		CU_ASSERT(W_MOVED(METRICS_RX_PACKETS, METRICS_DROP_PEER_NO_ALLOCATION));
+	}
+	delete_and_reclaim(b);
+	begin();
+	CU_ASSERT(no_leak());
+}
+
 /* ---------------------------------------------- case 11: dual-stack allocation */
 
 /*
@@ -1497,6 +1635,8 @@ main(int argc, char **argv)
 		{ "10 Refresh LIFETIME 0, then peer data", test_refresh_zero },
 		{ "11 dual-stack allocation: IPv6 peer by channel, IPv4 peer by indication",
 		  test_dual_stack },
+		{ "12 flow cache: allocation deleted, entry reused between two packets",
+		  test_flow_cache_reuse },
 	};
 	unsigned int failed;
 	CU_pSuite suite;

@@ -15,7 +15,7 @@ mkdir -p "$out"
 # shellcheck disable=SC2046
 timeout 300 "$cc" -fsanitize=thread -g -O1 -std=gnu11 -D_GNU_SOURCE -DALLOW_EXPERIMENTAL_API \
 	-I"$root/lib/table" -I"$root/lib/stun" $(pkg-config --cflags libdpdk) \
-	"$root"/lib/table/table.c "$root"/lib/table/table_read.c \
+	"$root"/lib/table/table.c "$root"/lib/table/table_cache.c "$root"/lib/table/table_read.c \
 	"$root"/lib/table/table_write.c "$root"/lib/table/table_pool.c \
 	"$here/test_table.c" -o "$out/test_table_tsan" \
 	$(pkg-config --libs libdpdk) -lcunit

@@ -22,6 +22,7 @@
 #include <rte_pause.h>
 
 #include "table.h"
+#include "table_private.h" /* the flow cache's trial counters */
 
 static unsigned int name_seq;
 
@@ -299,6 +300,213 @@ test_reuse_waits_for_readers(void)
 	table_reader_online(t, 1);
 	table_reader_unregister(t, 0);
 	table_reader_unregister(t, 1);
+	table_free(t);
+}
+
+/* Every relayed address of a full pool is ours, nothing else is (the open-addressed IPv4 set). */
+static void
+test_relay_addr_set(void)
+{
+	struct table *t = make_table(4, 50000, 50001, TABLE_MAX_RELAY_ADDRS, 0, 1, 1);
+	uint8_t a[16];
+	unsigned int hits = 0;
+
+	CU_ASSERT_FATAL(t != NULL);
+	memset(a, 0, sizeof(a));
+	a[0] = 198, a[1] = 18, a[2] = 1;
+	for (unsigned int i = 0; i < 256; i++) {
+		a[3] = (uint8_t)i;
+		bool ours = i >= 1 && i <= TABLE_MAX_RELAY_ADDRS;
+
+		CU_ASSERT_EQUAL(table_is_relay_addr(t, STUN_FAMILY_IPV4, a), ours);
+		hits += ours;
+	}
+	CU_ASSERT_EQUAL(hits, TABLE_MAX_RELAY_ADDRS);
+	a[2] = 2, a[3] = 1;
+	CU_ASSERT(!table_is_relay_addr(t, STUN_FAMILY_IPV4, a));
+	a[2] = 1;
+	CU_ASSERT(!table_is_relay_addr(t, STUN_FAMILY_IPV6, a));
+	table_free(t);
+}
+
+/* One key through reader 0's flow cache (a miss fills the slot, the next is a hit). */
+static struct table_alloc *
+cached_client(struct table *t, unsigned int reader, const struct table_5tuple *k)
+{
+	const struct table_5tuple *keys[1] = { k };
+	struct table_alloc *out[1] = { (struct table_alloc *)(uintptr_t)1 };
+
+	table_lookup_client_cached(t, reader, keys, 1, out);
+	return out[0];
+}
+
+static struct table_alloc *
+cached_relay(struct table *t, unsigned int reader, const struct table_relay_key *k)
+{
+	const struct table_relay_key *keys[1] = { k };
+	struct table_alloc *out[1] = { (struct table_alloc *)(uintptr_t)1 };
+
+	table_lookup_relay_cached(t, reader, keys, 1, out);
+	return out[0];
+}
+
+/*
+ * The readers' flow caches: a cached pointer to an entry that was deleted,
+ * or reused for another key, is never returned; an entry reused for the
+ * same key is that key's new allocation, as rte_hash says too.
+ */
+static void
+test_flow_cache(void)
+{
+	struct table *t = make_table(4, 50000, 50099, 1, 0, 5, 1);
+	const struct table_5tuple *keys[100];
+	struct table_5tuple k1, k2, k[100];
+	struct table_relay_key r1, r2;
+	struct table_alloc *a, *b, *out[100], *bulk[100];
+	unsigned int i;
+
+	CU_ASSERT_FATAL(t != NULL);
+	CU_ASSERT_EQUAL(table_reader_register(t, 0), 0);
+	client_key(1, &k1);
+	client_key(2, &k2);
+	CU_ASSERT_EQUAL_FATAL(table_alloc_create(t, &k1, STUN_FAMILY_IPV4, 0, 100, &a), 0);
+	r1 = a->ids.relay;
+	CU_ASSERT_PTR_EQUAL(cached_client(t, 0, &k1), a); /* miss, slot filled */
+	CU_ASSERT_PTR_EQUAL(cached_client(t, 0, &k1), a); /* hit */
+	CU_ASSERT_PTR_EQUAL(cached_relay(t, 0, &r1), a);
+	CU_ASSERT_PTR_EQUAL(cached_relay(t, 0, &r1), a);
+	CU_ASSERT_PTR_NULL(cached_client(t, 0, &k2));
+	/* An id with no cache (not a reader of this table) is looked up in rte_hash. */
+	CU_ASSERT_PTR_EQUAL(cached_client(t, 7, &k1), a);
+	CU_ASSERT_PTR_EQUAL(cached_relay(t, 7, &r1), a);
+
+	/* Deleted: the cached pointer still points at the entry, which is dead. */
+	table_alloc_delete(t, a);
+	CU_ASSERT_PTR_NULL(cached_client(t, 0, &k1));
+	CU_ASSERT_PTR_NULL(cached_relay(t, 0, &r1));
+
+	/* Reused for another client: k1's and r1's slots must not yield it. */
+	CU_ASSERT_PTR_EQUAL(cached_client(t, 0, &k1), NULL);
+	table_reader_quiescent(t, 0);
+	CU_ASSERT_EQUAL(table_reclaim(t), 1);
+	CU_ASSERT_EQUAL_FATAL(table_alloc_create(t, &k2, STUN_FAMILY_IPV4, 0, 200, &b), 0);
+	CU_ASSERT_PTR_EQUAL_FATAL(b, a); /* the same entry, LIFO */
+	r2 = b->ids.relay;
+	CU_ASSERT(memcmp(&r1, &r2, sizeof(r1)) != 0); /* a freed port queues at the back */
+	CU_ASSERT_PTR_NULL(cached_client(t, 0, &k1));
+	CU_ASSERT_PTR_NULL(cached_relay(t, 0, &r1));
+	CU_ASSERT_PTR_EQUAL(cached_client(t, 0, &k2), b);
+	CU_ASSERT_PTR_EQUAL(cached_relay(t, 0, &r2), b);
+
+	/* Reused for the same client again: the new allocation, with its own expiry. */
+	CU_ASSERT_PTR_EQUAL(cached_client(t, 0, &k1), NULL);
+	table_alloc_delete(t, b);
+	table_reader_quiescent(t, 0);
+	CU_ASSERT_EQUAL(table_reclaim(t), 1);
+	CU_ASSERT_EQUAL_FATAL(table_alloc_create(t, &k1, STUN_FAMILY_IPV4, 0, 300, &a), 0);
+	CU_ASSERT_PTR_EQUAL(a, b);
+	CU_ASSERT_PTR_EQUAL(cached_client(t, 0, &k1), a);
+	CU_ASSERT_EQUAL(table_alloc_expiry(cached_client(t, 0, &k1)), 300);
+	CU_ASSERT_PTR_NULL(cached_client(t, 0, &k2));
+	CU_ASSERT_PTR_NULL(cached_relay(t, 0, &r2));
+	CU_ASSERT_PTR_EQUAL(cached_relay(t, 0, &a->ids.relay), a);
+
+	/* More than one bulk chunk, hits and misses mixed: the same answers as rte_hash. */
+	for (i = 0; i < 100; i++) {
+		client_key(i, &k[i]);
+		keys[i] = &k[i];
+	}
+	client_key(3, &k2);
+	CU_ASSERT_EQUAL(table_alloc_create(t, &k2, STUN_FAMILY_IPV4, 0, 300, &b), 0);
+	for (unsigned int round = 0; round < 2; round++) {
+		table_lookup_client_cached(t, 0, keys, 100, out);
+		table_lookup_client_bulk(t, keys, 100, bulk);
+		for (i = 0; i < 100; i++)
+			CU_ASSERT_PTR_EQUAL(out[i], bulk[i]);
+		CU_ASSERT_PTR_EQUAL(out[1], a);
+		CU_ASSERT_PTR_EQUAL(out[3], b);
+	}
+	table_reader_unregister(t, 0);
+	table_free(t);
+}
+
+/*
+ * A cache that mostly misses steps aside for TABLE_CACHE_BYPASS lookups
+ * (answers from rte_hash meanwhile), then tries again; one that hits stays.
+ */
+static void
+test_flow_cache_bypass(void)
+{
+	struct table *t = make_table(8, 50000, 50099, 1, 0, 5, 1);
+	const struct table_5tuple *keys[64];
+	struct table_5tuple k[64], hot;
+	struct table_alloc *a, *out[64];
+	const struct table_cache_index *ci;
+	unsigned int i, round;
+
+	CU_ASSERT_FATAL(t != NULL);
+	CU_ASSERT_EQUAL(table_reader_register(t, 0), 0);
+	ci = &t->caches[0].client;
+	client_key(1, &hot);
+	CU_ASSERT_EQUAL_FATAL(table_alloc_create(t, &hot, STUN_FAMILY_IPV4, 0, 100, &a), 0);
+	/* Hits: one trial of the same key, and the cache stays. */
+	for (round = 0; round < TABLE_CACHE_TRIAL / 64 + 1; round++) {
+		for (i = 0; i < 64; i++)
+			keys[i] = &hot;
+		table_lookup_client_cached(t, 0, keys, 64, out);
+		CU_ASSERT_PTR_EQUAL(out[63], a);
+	}
+	CU_ASSERT_EQUAL(ci->bypass, 0);
+	/* Keys the table does not have: every lookup misses, so the next trial ends in a bypass. */
+	for (i = 0; i < 64; i++) {
+		client_key(1000 + i, &k[i]);
+		keys[i] = &k[i];
+	}
+	for (round = 0; round < TABLE_CACHE_TRIAL / 64 && ci->bypass == 0; round++)
+		table_lookup_client_cached(t, 0, keys, 64, out);
+	CU_ASSERT_EQUAL(ci->bypass, TABLE_CACHE_BYPASS);
+	/* Still right while bypassing, and back to trying once the bypass ran out. */
+	keys[5] = &hot;
+	table_lookup_client_cached(t, 0, keys, 64, out);
+	CU_ASSERT_PTR_EQUAL(out[5], a);
+	CU_ASSERT_PTR_NULL(out[4]);
+	CU_ASSERT_EQUAL(ci->bypass, TABLE_CACHE_BYPASS - 64);
+	for (round = 0; round < TABLE_CACHE_BYPASS / 64 - 1; round++)
+		table_lookup_client_cached(t, 0, keys, 64, out);
+	CU_ASSERT_EQUAL(ci->bypass, 0);
+	CU_ASSERT_EQUAL(ci->lookups, 0);
+	table_lookup_client_cached(t, 0, keys, 64, out);
+	CU_ASSERT_EQUAL(ci->lookups, 64);
+	CU_ASSERT_PTR_EQUAL(out[5], a);
+	table_reader_unregister(t, 0);
+	table_free(t);
+}
+
+/* A dual allocation's dropped family: its relayed address leaves the cache's answers too. */
+static void
+test_flow_cache_drop_family(void)
+{
+	struct table *t = make_table(4, 50000, 50009, 1, 1, 1, 1);
+	struct table_relay_key r4, r6;
+	struct table_5tuple k;
+	struct table_alloc *a;
+	uint32_t res;
+	int e4, e6;
+
+	CU_ASSERT_FATAL(t != NULL);
+	CU_ASSERT_EQUAL(table_reader_register(t, 0), 0);
+	client_key(0, &k);
+	CU_ASSERT_EQUAL_FATAL(table_alloc_create_dual(t, &k, 0, 0, 100, &a, &res, &e4, &e6), 0);
+	r4 = a->ids.relay;
+	r6 = a->ids.relay_alt;
+	CU_ASSERT_PTR_EQUAL(cached_relay(t, 0, &r6), a);
+	CU_ASSERT_PTR_EQUAL(cached_relay(t, 0, &r6), a);
+	CU_ASSERT_PTR_EQUAL(cached_relay(t, 0, &r4), a);
+	CU_ASSERT_EQUAL(table_alloc_drop_family(t, a, STUN_FAMILY_IPV6), 0);
+	CU_ASSERT_PTR_NULL(cached_relay(t, 0, &r6));
+	CU_ASSERT_PTR_EQUAL(cached_relay(t, 0, &r4), a);
+	CU_ASSERT_PTR_EQUAL(cached_client(t, 0, &k), a);
+	table_reader_unregister(t, 0);
 	table_free(t);
 }
 
@@ -807,7 +1015,17 @@ reader_main(void *arg)
 
 			client_key(idx, &keys[i]);
 		}
-		table_lookup_client_bulk(conc_t, kp, 64, out);
+		/*
+		 * Every other pass through this reader's flow cache, whose slots
+		 * outlive passes; kept on although half these keys are absent
+		 * (it would step aside at that hit rate).
+		 */
+		conc_t->caches[s->id].client.bypass = 0;
+		conc_t->caches[s->id].relay.bypass = 0;
+		if (s->passes & 1)
+			table_lookup_client_cached(conc_t, s->id, kp, 64, out);
+		else
+			table_lookup_client_bulk(conc_t, kp, 64, out);
 		for (i = 0; i < 64; i++) {
 			bool stable = keys[i].client_port - key_port(0) < CONC_STABLE;
 
@@ -839,7 +1057,13 @@ reader_main(void *arg)
 			}
 			if (idx < CONC_STABLE) {
 				s->stable_lookups++;
-				a = table_lookup_relay(conc_t, &stable_relay[idx]);
+				if (s->passes & 1) {
+					const struct table_relay_key *rk = &stable_relay[idx];
+
+					table_lookup_relay_cached(conc_t, s->id, &rk, 1, &a);
+				} else {
+					a = table_lookup_relay(conc_t, &stable_relay[idx]);
+				}
 				s->lookups++;
 				s->stable_lookups++;
 				if (a == NULL) {
@@ -1065,6 +1289,10 @@ main(int argc, char **argv)
 	CU_add_test(s, "invalid parameters", test_bad_params);
 	CU_add_test(s, "capacity exact, -ENOSPC", test_capacity);
 	CU_add_test(s, "reuse waits for readers", test_reuse_waits_for_readers);
+	CU_add_test(s, "relayed addresses: all of a full pool, nothing else", test_relay_addr_set);
+	CU_add_test(s, "flow cache: deleted and reused entries", test_flow_cache);
+	CU_add_test(s, "flow cache: dropped relay family", test_flow_cache_drop_family);
+	CU_add_test(s, "flow cache: steps aside while it mostly misses", test_flow_cache_bypass);
 	CU_add_test(s, "relayed port pool exhaustion", test_pool_exhaustion);
 	CU_add_test(s, "relayed address family", test_family);
 	CU_add_test(s, "dual allocations", test_dual);
