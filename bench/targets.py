@@ -101,9 +101,16 @@ def main(argv):
     k1 = dp_get(res, "paths", "channeldata-to-peer", "100", "1", "mpps")
     m1 = dp_get(res, "t1m", "channeldata-to-peer", "100", "1", "mpps")
     r = None if not k1 or m1 is None else m1 / k1
-    rows.append(("rate at 1,000,000 allocations against 1,000", ">= 80 %",
+    rows.append(("rate at 1,000,000 allocations (traffic over 65,536 of them) against 1,000 "
+                  "(traffic over all 1,000)", ">= 80 %",
                  "%s (%s vs %s Mpps)" % (fmt(None if r is None else 100 * r, "%.0f %%"), fmt(m1), fmt(k1)),
                  verdict(None if r is None else r >= 0.80)))
+    m1k = dp_get(res, "t1m1k", "channeldata-to-peer", "100", "1", "mpps")
+    r = None if not k1 or m1k is None else m1k / k1
+    rows.append(("... the table's size alone: 1,000,000 allocations with traffic over 1,000 of them",
+                 "(not a target: shows what the flow count, not the size, costs)",
+                 "%s (%s vs %s Mpps)" % (fmt(None if r is None else 100 * r, "%.0f %%"), fmt(m1k), fmt(k1)),
+                 "-"))
     w1 = dp_get(res, "lcores", "channeldata-to-peer", "100", "1", "mpps")
     w2 = dp_get(res, "lcores", "channeldata-to-peer", "100", "2", "mpps")
     r = None if not w1 or w2 is None else w2 / w1

@@ -72,6 +72,9 @@ bench t100k 120 "$mem_small" --allocs 100000 --seconds "$s" --sizes 100,1000 --w
 	--paths channeldata-to-peer,pingpong
 bench t1m 180 "$mem_big" --allocs 1000000 --seconds "$s" --sizes 100,1000 --workers 1 \
 	--paths channeldata-to-peer,pingpong
+# The same table, traffic over 1,000 of its allocations: size apart from the flow count.
+bench t1m1k 180 "$mem_big" --allocs 1000000 --flows 1000 --seconds "$s" --sizes 100,1000 \
+	--workers 1 --paths channeldata-to-peer
 grep -h populate "$out"/t1m.err "$out"/t100k.err
 
 # ---- the testpmd floor: io forwarding between two net_ring vdevs (each loops TX to RX)
