@@ -37,7 +37,7 @@ BUILD_DIR=${BUILD_DIR_DP:-$ROOT/build-benchdp} step dataplane 900 bench/dataplan
 BUILD_DIR=${BUILD_DIR_ALLOC:-$ROOT/build-bench} step allocate 900 bench/allocate/run.sh
 step e2e 900 bench/e2e/run.sh
 
-info="One run of \`bench/run.sh\`: started $start, $((SECONDS - T0)) s, commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)'); load average at the end $(cut -d' ' -f1-3 /proc/loadavg)${failed[*]:+; steps that failed: ${failed[*]}}."
+info="One run of \`bench/run.sh\`: started $start, $((SECONDS - T0)) s, commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- . ':!docs' 2>/dev/null || echo ' (with uncommitted changes)'); load average at the end $(cut -d' ' -f1-3 /proc/loadavg)${failed[*]:+; steps that failed: ${failed[*]}}."
 python3 bench/targets.py "$dp" "$al" "$e2e" docs/benchmarks.md "$info" || failed+=(targets)
 echo "== bench/run.sh: done in $((SECONDS - T0)) s${failed[*]:+; failed: ${failed[*]}}"
 [ ${#failed[@]} -eq 0 ]

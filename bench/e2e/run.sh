@@ -443,7 +443,7 @@ section=$(mktemp)
 	echo "  at these loads, which costs more per packet than full 32-packet bursts."
 	echo "- Shared machine: other engineers' builds, unit tests and fuzzers run at the same"
 	echo "  time on the same 2 CPUs, so rates and cycles move by tens of percent from run to"
-	echo "  run (coturn's cycles/packet ranged 8-24 k over three runs); compare rows of the"
+	echo "  run (coturn's cycles/packet has ranged from 5.3 k to 24 k over four runs); compare rows of the"
 	echo "  same run, and the large loads more than the small ones."
 	echo "<!-- END e2e -->"
 } >"$section"
