@@ -216,12 +216,12 @@ wait_ready() {
 
 # EAL leaves its hugepage files (<prefix>map_N) behind when it exits, so that memory stays
 # taken from every other user until a dturn with the same prefix starts again. Remove
-# those of the config's file_prefix that no process holds: EAL keeps a shared lock on
-# each while it runs, so one that takes an exclusive lock at once is unused (the test
-# EAL's own start-up uses to clear them).
+# those of the stopped dturn's file_prefix ($1: its config file) that no process holds:
+# EAL keeps a shared lock on each while it runs, so one that takes an exclusive lock at
+# once is unused (the same test EAL's start-up uses to clear them).
 release_hugepages() {
 	local prefix mnt f n=0
-	prefix=$(sed -n 's/^[[:space:]]*file_prefix[[:space:]]*=[[:space:]]*\([A-Za-z0-9_-]*\).*/\1/p' "$CONFIG" 2>/dev/null | head -n1)
+	prefix=$(sed -n 's/^[[:space:]]*file_prefix[[:space:]]*=[[:space:]]*\([A-Za-z0-9_-]*\).*/\1/p' "$1" 2>/dev/null | head -n1)
 	prefix=${prefix:-dturn}
 	while read -r mnt; do
 		for f in "$mnt/${prefix}map_"*; do
@@ -240,8 +240,11 @@ stop_from_pidfile() {
 	fi
 	pid=$(tr -dc '0-9' <"$PIDFILE")
 	if is_dturn_pid "$pid"; then
+		# The config it runs on (its prefix names its hugepage files), not --stop's.
+		local conf
+		conf=$(tr '\0' '\n' <"/proc/$pid/cmdline" | sed -n '/^--config$/{n;p;q}; s/^--config=//p' | head -n1)
 		stop_pid "$pid"
-		release_hugepages
+		release_hugepages "${conf:-$CONFIG}"
 	else
 		log "pid '${pid}' from $PIDFILE is not a running dturn (already stopped): not killing it"
 	fi

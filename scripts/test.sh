@@ -120,11 +120,12 @@ if [ "${DTURN_SKIP_INTEROP:-0}" != 1 ] && [ -x tests/interop/run-all.sh ] &&
 	else
 		count 0 1 "interop (ASan+UBSan daemon, no summary line)"
 	fi
+	runs=$(grep -c 'serving: ' "$asan_all" 2>/dev/null || true)
 	if grep -qE 'AddressSanitizer|runtime error' "$asan_all" 2>/dev/null; then
 		grep -E -m 5 'AddressSanitizer|runtime error' "$asan_all"
 		count 0 1 "sanitizer reports in the daemon's logs ($asan_all)"
 	else
-		count 1 0 "sanitizer reports (none in the logs of $(grep -c 'serving: ' "$asan_all" 2>/dev/null || echo 0) dturn runs)"
+		count 1 0 "sanitizer reports (none in the logs of ${runs:-0} dturn runs)"
 	fi
 	rm -f "$out"
 fi
