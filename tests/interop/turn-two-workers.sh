@@ -41,19 +41,7 @@ if ! "$ROOT/scripts/run.sh" --serve 100 --config "$CONF" >"$UC_TMP/serve.log" 2>
 fi
 
 # stats of worker $1 as "name value" lines (empty if the index is refused).
-stats() {
-	printf '/dturn/stats,%s\n' "$1" | timeout 10 dpdk-telemetry.py -f "$PREFIX" 2>/dev/null |
-		python3 -c 'import json, sys
-for line in sys.stdin:
-    try:
-        d = json.loads(line)
-    except ValueError:
-        continue
-    s = d.get("/dturn/stats") if isinstance(d, dict) else None
-    if isinstance(s, dict):
-        for k, v in s.items():
-            print(k, v)' || true
-}
+stats() { telemetry_kv "$PREFIX" "/dturn/stats,$1"; }
 get() { awk -v k="$2" '$1 == k { print $2 }' <<<"$1"; }
 
 # The telemetry thread shares CPU 0 with two polling lcores (and, under ASan, runs
@@ -75,16 +63,9 @@ grep -q 'serving: .* 2 workers' "$log" || fail "dturn did not report 2 workers: 
 
 # Port $1's ethdev counters that say the PMD lost frames, as "imissed N ierrors N ...".
 ethstats() {
-	printf '/ethdev/stats,%s\n' "$1" | timeout 10 dpdk-telemetry.py -f "$PREFIX" 2>/dev/null |
-		python3 -c 'import json, sys
-for line in sys.stdin:
-    try:
-        d = json.loads(line)
-    except ValueError:
-        continue
-    s = d.get("/ethdev/stats") if isinstance(d, dict) else None
-    if isinstance(s, dict):
-        print(" ".join("%s %s" % (k, s.get(k, "?")) for k in ("imissed", "ierrors", "oerrors", "rx_nombuf")))' || true
+	local s k
+	s=$(telemetry_kv "$PREFIX" "/ethdev/stats,$1")
+	for k in imissed ierrors oerrors rx_nombuf; do printf '%s %s ' "$k" "$(get "$s" "$k" | grep . || echo '?')"; done
 }
 # The kernel's UDP counters in namespace $1 since it was made (RcvbufErrors: a socket's queue overflowed
 # while its reader was not running), as "InDatagrams N RcvbufErrors N ...".

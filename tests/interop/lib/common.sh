@@ -36,6 +36,23 @@ fail() { echo "FAIL $NAME: $*"; exit 1; }
 in_client() { ip netns exec "$CLIENT_NS" "$@"; }
 in_peer() { ip netns exec "$PEER_NS" "$@"; }
 
+# Telemetry command $2 (e.g. /dturn/stats,0) of the DPDK process with file prefix $1: the
+# dictionary it answers as "name value" lines (nothing if it does not answer).
+telemetry_kv() {
+	printf '%s\n' "$2" | timeout 10 dpdk-telemetry.py -f "$1" 2>/dev/null |
+		python3 -c 'import json, sys
+cmd = sys.argv[1].split(",")[0]
+for line in sys.stdin:
+    try:
+        d = json.loads(line)
+    except ValueError:
+        continue
+    s = d.get(cmd) if isinstance(d, dict) else None
+    if isinstance(s, dict):
+        for k, v in s.items():
+            print(k, v)' "$2" || true
+}
+
 require_ns() {
 	local ns
 	for ns in "$@"; do

@@ -46,19 +46,7 @@ stream_start() {
 }
 
 # The counters summed over every lcore and the stream thread, as "name value" lines.
-stream_stats() {
-	printf '/dturn/stats\n' | timeout 10 dpdk-telemetry.py -f "$STREAM_PREFIX" 2>/dev/null |
-		python3 -c 'import json, sys
-for line in sys.stdin:
-    try:
-        d = json.loads(line)
-    except ValueError:
-        continue
-    s = d.get("/dturn/stats") if isinstance(d, dict) else None
-    if isinstance(s, dict):
-        for k, v in s.items():
-            print(k, v)' || true
-}
+stream_stats() { telemetry_kv "$STREAM_PREFIX" /dturn/stats; }
 stream_get() { awk -v k="$2" '$1 == k { print $2 }' <<<"$1"; }
 
 # Wait up to $2 seconds for counter $1 to reach at least $3; prints its last value.
