@@ -86,8 +86,7 @@
 #define MAX_WORKERS 2
 #define RING_SIZE 1024
 #define INFLIGHT 512          /* mbufs circulating per worker */
-#define SEQ_LEN 65536         /* flow sequence per worker (power of two) */
-#define MAX_FLOWS 65536
+#define MIN_SEQ_LEN 65536     /* flow sequence per worker, at least (a power of two) */
 #define DATA_OFF 128          /* where a received frame starts, as from a NIC */
 #define BIND_RESTORE 160      /* Binding: payload bytes rewritten (the reply overwrote them) */
 #define FIRST_CHANNEL 0x4000
@@ -134,6 +133,7 @@ struct worker {
 	unsigned int w;
 	struct dp_lcore *lc;
 	uint32_t *seq;        /* flow indexes, uniformly drawn from this worker's share */
+	uint32_t seq_mask;    /* its length - 1 (a power of two, at least the share) */
 	uint32_t seq_pos;
 	/* results of the last run */
 	uint64_t pkts, cycles, fix_cycles;
@@ -305,8 +305,14 @@ swap_in_place(struct rte_mbuf *m)
 static inline void
 restore(struct worker *wk, struct rte_mbuf *m)
 {
-	uint32_t f = wk->seq[wk->seq_pos++ & (SEQ_LEN - 1)];
+	uint32_t f = wk->seq[wk->seq_pos++ & wk->seq_mask];
 
+	/*
+	 * The template a few draws ahead: at a million flows the templates are
+	 * 64 MB, and a NIC's frames arrive in the cache (DDIO), not from a
+	 * random line of DRAM, so the wire's part should not wait on one.
+	 */
+	rte_prefetch0(G.tpl + (size_t)wk->seq[(wk->seq_pos + 16) & wk->seq_mask] * G.stride);
 	m->data_off = DATA_OFF;
 	m->data_len = G.frame_len;
 	m->pkt_len = G.frame_len;
@@ -601,7 +607,11 @@ world_create(unsigned int nworkers, uint32_t allocs, uint32_t max_flows)
 		struct worker *wk = &G.wk[w];
 		struct dp_lcore *lc = rte_zmalloc("bd_lcore", sizeof(*lc), RTE_CACHE_LINE_SIZE);
 
-		wk->seq = rte_malloc("bd_seq", sizeof(uint32_t) * SEQ_LEN, 64);
+		/* Long enough that a run's draws reach every flow of the worker's share. */
+		uint32_t len = rte_align32pow2(RTE_MAX((uint32_t)MIN_SEQ_LEN, G.nflows / nworkers + 1));
+
+		wk->seq = rte_malloc("bd_seq", sizeof(uint32_t) * len, 64);
+		wk->seq_mask = len - 1;
 		if (lc == NULL || wk->seq == NULL)
 			return -1;
 		wk->w = w;
@@ -676,7 +686,7 @@ draw_flows(unsigned int nworkers)
 		struct worker *wk = &G.wk[w];
 		uint32_t share = (G.nflows - w + nworkers - 1) / nworkers;
 
-		for (unsigned int i = 0; i < SEQ_LEN; i++)
+		for (unsigned int i = 0; i <= wk->seq_mask; i++)
 			wk->seq[i] = w + nworkers * (uint32_t)rte_rand_max(share);
 		wk->seq_pos = 0;
 	}
@@ -694,7 +704,7 @@ seed(unsigned int nworkers)
 		struct worker *wk = &G.wk[w];
 
 		for (unsigned int i = 0; i < INFLIGHT; i++) {
-			uint32_t f = wk->seq[wk->seq_pos++ & (SEQ_LEN - 1)];
+			uint32_t f = wk->seq[wk->seq_pos++ & wk->seq_mask];
 			/* pingpong/floor: half the set starts at the client, half at the peer */
 			bool peer_side = (G.mode == M_PINGPONG || G.mode == M_FLOOR) ? (i & 1) :
 					 MODES[G.mode].out_port == P_PEER;
@@ -867,7 +877,8 @@ usage(const char *prog)
 {
 	fprintf(stderr,
 		"usage: %s [EAL args] -- [--allocs N] [--flows N] [--seconds S] [--sizes 100,1000]\n"
-		"       [--workers 1,2] [--paths name,...|all] [--callgrind PACKETS]\n"
+		"       [--workers 1,2[,1,2...]: up to 8, run in that order] [--paths name,...|all]\n"
+		"       [--callgrind PACKETS]\n"
 		"paths:", prog);
 	for (int m = 0; m < M_COUNT; m++)
 		fprintf(stderr, " %s", MODES[m].name);
@@ -887,10 +898,10 @@ main(int argc, char **argv)
 		{ "callgrind", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
-	uint32_t allocs = 1000, flows = MAX_FLOWS;
+	uint32_t allocs = 1000, flows = UINT32_MAX; /* default: every allocation */
 	double seconds = 3;
 	unsigned int sizes[8] = { 100, 1000 }, nsizes = 2;
-	unsigned int workers[4] = { 1 }, nw = 1, maxw = 1;
+	unsigned int workers[8] = { 1 }, nw = 1, maxw = 1;
 	bool want[M_COUNT];
 	uint64_t cg = 0;
 	int ret, opt, failures = 0;
@@ -920,7 +931,7 @@ main(int argc, char **argv)
 			break;
 		case 'w':
 			nw = 0;
-			for (tok = strtok_r(optarg, ",", &save); tok && nw < 4;
+			for (tok = strtok_r(optarg, ",", &save); tok && nw < 8;
 			     tok = strtok_r(NULL, ",", &save)) {
 				workers[nw] = (unsigned int)strtoul(tok, NULL, 10);
 				if (workers[nw] < 1 || workers[nw] > MAX_WORKERS) {

@@ -66,13 +66,17 @@ bench() { # name timeout memory-args bench-args...
 
 s=$seconds
 bench paths 120 "$mem_small" --allocs 1000 --seconds "$s" --sizes 100,1000 --workers 1 --paths all
-bench lcores 120 "$mem_small" --allocs 1000 --seconds "$s" --sizes 100,1000 --workers 1,2 \
+# 1 and 2 workers alternating three times (the targets take the median of each).
+bench lcores 240 "$mem_small" --allocs 1000 --seconds "$s" --sizes 100,1000 --workers 1,2,1,2,1,2 \
 	--paths channeldata-to-peer,pingpong,floor-io
+# Table size: one-way traffic drawn uniformly from every live allocation.
 bench t100k 120 "$mem_small" --allocs 100000 --seconds "$s" --sizes 100,1000 --workers 1 \
-	--paths channeldata-to-peer,pingpong
+	--paths channeldata-to-peer,peer-to-channeldata
 bench t1m 180 "$mem_big" --allocs 1000000 --seconds "$s" --sizes 100,1000 --workers 1 \
-	--paths channeldata-to-peer,pingpong
-# The same table, traffic over 1,000 of its allocations: size apart from the flow count.
+	--paths channeldata-to-peer,peer-to-channeldata
+# The same table, traffic over 65,536 and over 1,000 of its allocations: size apart from the flow count.
+bench t1m64k 180 "$mem_big" --allocs 1000000 --flows 65536 --seconds "$s" --sizes 100 \
+	--workers 1 --paths channeldata-to-peer,peer-to-channeldata
 bench t1m1k 180 "$mem_big" --allocs 1000000 --flows 1000 --seconds "$s" --sizes 100,1000 \
 	--workers 1 --paths channeldata-to-peer
 grep -h populate "$out"/t1m.err "$out"/t100k.err
@@ -132,13 +136,14 @@ rm -f "$out"/perf-probe.data
 cat /proc/loadavg >"$out/loadavg.after"
 
 # ---- the plot
-r() { # r FILE PATH SIZE KEY FILTER: KEY of the first RESULT line of FILE for PATH, SIZE, FILTER
-	grep "^RESULT path=$2 size=$3 " "$out/$1.txt" | grep -- "$5" | head -n 1 |
-		tr ' ' '\n' | sed -n "s/^$4=//p"
+r() { # r FILE PATH SIZE KEY FILTER: the median KEY of FILE's RESULT lines for PATH, SIZE, FILTER
+	grep "^RESULT path=$2 size=$3 " "$out/$1.txt" | grep -- "$5" |
+		tr ' ' '\n' | sed -n "s/^$4=//p" | sort -g |
+		awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
 }
 for a in 1000 100000 1000000; do
 	f=paths; [ $a = 100000 ] && f=t100k; [ $a = 1000000 ] && f=t1m
-	echo "$a $(r $f channeldata-to-peer 100 mpps "workers=1 ") $(r $f channeldata-to-peer 1000 mpps "workers=1 ") $(r $f pingpong 100 mpps "workers=1 ")"
+	echo "$a $(r $f channeldata-to-peer 100 mpps "workers=1 ") $(r $f channeldata-to-peer 1000 mpps "workers=1 ") $(r $f peer-to-channeldata 100 mpps "workers=1 ")"
 done >"$out/tables.dat"
 for w in 1 2; do
 	echo "$w $(r lcores channeldata-to-peer 100 mpps "workers=$w ") $(r lcores pingpong 100 mpps "workers=$w ") $(r lcores channeldata-to-peer 1000 mpps "workers=$w ")"
@@ -153,11 +158,11 @@ set key top right
 set ylabel "Mpps"
 set yrange [0:*]
 set logscale x
-set xlabel "live allocations (1 worker lcore; 64k flows drawn uniformly)"
+set xlabel "live allocations (1 worker lcore; traffic drawn uniformly from all of them)"
 set key bottom left
 plot "$out/tables.dat" using 1:2 with linespoints lw 2 title "ChannelData -> peer, 100 B", \
      "" using 1:3 with linespoints lw 2 title "ChannelData -> peer, 1000 B", \
-     "" using 1:4 with linespoints lw 2 title "ping-pong both ways, 100 B"
+     "" using 1:4 with linespoints lw 2 title "peer -> ChannelData, 100 B"
 unset logscale x
 set key top left
 set xlabel "worker lcores (each with its own ring loop; both cores busy at 2)"

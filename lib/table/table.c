@@ -126,13 +126,6 @@ table_create(const struct table_params *p)
 	if (t->qsbr == NULL || rte_rcu_qsbr_init(t->qsbr, readers) != 0)
 		goto fail;
 
-	/* Zeroed: no slot holds a pointer until its reader fills it. */
-	t->caches = rte_zmalloc_socket("table_caches", sizeof(*t->caches) * readers,
-				       RTE_CACHE_LINE_SIZE, p->socket);
-	if (t->caches == NULL)
-		goto fail;
-	t->cache_count = readers;
-
 	t->entries = rte_zmalloc_socket("table_entries", sizeof(*t->entries) * p->capacity,
 					RTE_CACHE_LINE_SIZE, p->socket);
 	t->owners = rte_zmalloc_socket("table_owners", sizeof(*t->owners) * p->capacity, 0,
@@ -183,6 +176,8 @@ table_create(const struct table_params *p)
 		err = rte_errno;
 		goto fail;
 	}
+	if (table_caches_create(t, readers, p->capacity, relay_keys) != 0)
+		goto fail;
 	return t;
 fail:
 	table_free(t);
@@ -207,7 +202,7 @@ table_free(struct table *t)
 	rte_free(t->entries);
 	rte_free(t->owners);
 	rte_free(t->qsbr);
-	rte_free(t->caches);
+	table_caches_free(t);
 	rte_free(t);
 }
 

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Each reader's flow cache in front of the two rte_hash indexes: most of a
- * worker's datagrams belong to flows it saw a moment ago, and a hit costs a
- * multiply-hash of the key, one slot and the entry's first line (read
- * anyway to relay) instead of rte_hash's CRC, bucket and key compare.
+ * Each reader's flow cache in front of the two rte_hash indexes: a hit costs
+ * a multiply-hash of the key, one set line and the entry's first line (read
+ * anyway to relay) instead of rte_hash's CRC, two bucket lines and the key's
+ * line or two. With the cache sized from the table (table_caches_create), a
+ * reader keeps its flows however many there are, so a relayed datagram's
+ * memory traffic stays nearly flat from a thousand allocations to a million.
  *
  * Why a stale slot is never used: entries live in one array that is never
  * freed, so a cached pointer always points at some entry. Before using it
@@ -22,19 +24,24 @@
 
 #include <stddef.h>
 
+#include <rte_common.h>
 #include <rte_hash.h>
+#include <rte_malloc.h>
 #include <rte_prefetch.h>
 
 #include "table_private.h"
 
-#define CACHE_MASK (TABLE_CACHE_SLOTS - 1)
 #define CACHE_BULK 64
 
-_Static_assert((TABLE_CACHE_SLOTS & CACHE_MASK) == 0, "TABLE_CACHE_SLOTS: a power of two");
 _Static_assert(offsetof(struct table_alloc, ids) + sizeof(struct table_5tuple) <= 64,
 	       "seq, expiry and the client key share the entry's first line");
 
-/* A multiplicative hash of a key's 64-bit words: the low bits pick the slot, the high the tag. */
+/*
+ * A multiplicative hash of a key's 64-bit words, finished with MurmurHash3's
+ * fmix64: the low bits pick the set, the high the tag. Without the finish a
+ * word's high bytes reach only the high bits, so relayed addresses that
+ * differ in their last bytes shared sets (16 addresses x one port -> one set).
+ */
 static inline uint64_t
 key_hash(const void *key, unsigned int words)
 {
@@ -47,13 +54,18 @@ key_hash(const void *key, unsigned int words)
 		memcpy(&w, b + 8 * i, 8);
 		h = (h ^ w) * UINT64_C(0x9E3779B97F4A7C15);
 	}
-	return h ^ (h >> 29);
+	h ^= h >> 33;
+	h *= UINT64_C(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	h *= UINT64_C(0xc4ceb9fe1a85ec53);
+	return h ^ (h >> 33);
 }
 
+/* Bit 0 set: an empty way (tag 0) never matches. */
 static inline uint32_t
 key_tag(uint64_t h)
 {
-	return (uint32_t)(h >> 32);
+	return (uint32_t)(h >> 32) | 1;
 }
 
 static inline bool
@@ -109,26 +121,63 @@ holds_relay(const struct table_alloc *a, const void *key)
 	return same;
 }
 
-/* Up to CACHE_BULK keys: slots first, rte_hash for the rest in one bulk call; returns the hits. */
-static unsigned int
-lookup_chunk(const struct rte_hash *h, struct table_cache_slot *slots, const void **keys,
-	     unsigned int n, unsigned int words,
+/* The first way of the set whose tag matches, or -1. */
+static inline int
+find_way(const struct table_cache_set *set, uint32_t tag)
+{
+	unsigned int match = 0;
+
+	for (unsigned int w = 0; w < TABLE_CACHE_WAYS; w++)
+		match |= (unsigned int)(set->tag[w] == tag) << w;
+	return match != 0 ? __builtin_ctz(match) : -1;
+}
+
+/* Where a miss goes: an empty way, else the next of the round robin. */
+static inline unsigned int
+way_to_fill(struct table_cache_index *ci, const struct table_cache_set *set)
+{
+	for (unsigned int w = 0; w < TABLE_CACHE_WAYS; w++)
+		if (set->entry[w] == 0)
+			return w;
+	return ci->victim++ % TABLE_CACHE_WAYS;
+}
+
+/*
+ * Up to CACHE_BULK keys in passes, so that the cache misses of the whole
+ * chunk overlap: hash and prefetch every set, then match tags and prefetch
+ * the lines of each candidate entry the check reads, then check the
+ * candidates; rte_hash answers the rest in one bulk call and their ways are
+ * filled. (Prefetching here all four lines a relayed datagram reads
+ * measured slower at a million allocations: more misses in flight than the
+ * core tracks.)
+ */
+static void
+lookup_chunk(struct table_alloc *entries, const struct rte_hash *h, struct table_cache_index *ci,
+	     const void **keys, unsigned int n, unsigned int words, bool relay,
 	     bool (*holds)(const struct table_alloc *, const void *), struct table_alloc **out)
 {
 	uint64_t hv[CACHE_BULK];
+	int8_t way[CACHE_BULK];
 	const void *miss_keys[CACHE_BULK];
 	struct table_alloc *found[CACHE_BULK];
 	uint8_t miss_idx[CACHE_BULK];
 	unsigned int i, nm = 0;
 
 	for (i = 0; i < n; i++) {
-		const struct table_cache_slot *s;
-
 		hv[i] = key_hash(keys[i], words);
-		s = &slots[hv[i] & CACHE_MASK];
-		out[i] = s->tag == key_tag(hv[i]) ? s->a : NULL;
-		if (out[i] != NULL)
+		rte_prefetch0(&ci->sets[hv[i] & ci->set_mask]);
+	}
+	for (i = 0; i < n; i++) {
+		const struct table_cache_set *set = &ci->sets[hv[i] & ci->set_mask];
+
+		way[i] = (int8_t)find_way(set, key_tag(hv[i]));
+		out[i] = NULL;
+		if (way[i] >= 0 && set->entry[way[i]] != 0) {
+			out[i] = &entries[set->entry[way[i]] - 1];
 			rte_prefetch0(out[i]);
+			if (relay) /* holds_relay reads the relayed addresses' line too */
+				rte_prefetch0(&out[i]->ids.relay);
+		}
 	}
 	for (i = 0; i < n; i++) {
 		if (out[i] != NULL && holds(out[i], keys[i])) {
@@ -139,43 +188,32 @@ lookup_chunk(const struct rte_hash *h, struct table_cache_slot *slots, const voi
 		miss_idx[nm++] = (uint8_t)i;
 	}
 	if (nm == 0)
-		return n;
+		return;
 	table_index_lookup_bulk(h, miss_keys, nm, found);
 	for (unsigned int j = 0; j < nm; j++) {
-		struct table_cache_slot *s;
+		struct table_cache_set *set;
+		unsigned int w;
 
 		i = miss_idx[j];
 		out[i] = found[j];
 		if (found[j] == NULL)
 			continue;
-		s = &slots[hv[i] & CACHE_MASK];
-		s->a = found[j];
-		s->tag = key_tag(hv[i]);
+		set = &ci->sets[hv[i] & ci->set_mask];
+		/* A way whose tag matched but whose entry failed the check is this key's to reuse. */
+		w = way[i] >= 0 ? (unsigned int)way[i] : way_to_fill(ci, set);
+		set->tag[w] = key_tag(hv[i]);
+		set->entry[w] = (uint32_t)(found[j] - entries) + 1;
 	}
-	return n - nm;
 }
 
-/* Through the cache while it earns its keep (see TABLE_CACHE_TRIAL), else rte_hash alone. */
 static void
-lookup_cached(const struct rte_hash *h, struct table_cache_index *ci, const void **keys,
-	      unsigned int n, unsigned int words,
+lookup_cached(struct table *t, const struct rte_hash *h, struct table_cache_index *ci,
+	      const void **keys, unsigned int n, unsigned int words, bool relay,
 	      bool (*holds)(const struct table_alloc *, const void *), struct table_alloc **out)
 {
-	if (ci->bypass > 0) {
-		ci->bypass -= RTE_MIN(ci->bypass, n);
-		table_index_lookup_bulk(h, keys, n, out);
-		return;
-	}
 	for (unsigned int done = 0; done < n; done += CACHE_BULK)
-		ci->hits += lookup_chunk(h, ci->slot, keys + done,
-					 RTE_MIN(n - done, (unsigned int)CACHE_BULK), words, holds,
-					 out + done);
-	ci->lookups += n;
-	if (ci->lookups >= TABLE_CACHE_TRIAL) {
-		if (ci->hits < ci->lookups / 2)
-			ci->bypass = TABLE_CACHE_BYPASS;
-		ci->lookups = ci->hits = 0;
-	}
+		lookup_chunk(t->entries, h, ci, keys + done, RTE_MIN(n - done, (unsigned int)CACHE_BULK),
+			     words, relay, holds, out + done);
 }
 
 void
@@ -187,8 +225,8 @@ table_lookup_client_cached(struct table *t, unsigned int reader,
 		table_lookup_client_bulk(t, keys, n, out);
 		return;
 	}
-	lookup_cached(t->by_client, &t->caches[reader].client, (const void **)keys, n,
-		      CLIENT_WORDS, holds_client, out);
+	lookup_cached(t, t->by_client, &t->caches[reader].client, (const void **)keys, n,
+		      CLIENT_WORDS, false, holds_client, out);
 }
 
 void
@@ -200,6 +238,56 @@ table_lookup_relay_cached(struct table *t, unsigned int reader,
 		table_lookup_relay_bulk(t, keys, n, out);
 		return;
 	}
-	lookup_cached(t->by_relay, &t->caches[reader].relay, (const void **)keys, n, RELAY_WORDS,
-		      holds_relay, out);
+	lookup_cached(t, t->by_relay, &t->caches[reader].relay, (const void **)keys, n,
+		      RELAY_WORDS, true, holds_relay, out);
+}
+
+/* Two ways per key the index can hold, in whole sets, a power of two of them. */
+static int
+cache_index_create(struct table_cache_index *ci, uint32_t keys, int socket)
+{
+	uint64_t sets = rte_align64pow2(((uint64_t)keys * 2 + TABLE_CACHE_WAYS - 1) /
+					TABLE_CACHE_WAYS);
+
+	sets = RTE_MAX(sets, (uint64_t)TABLE_CACHE_MIN_SETS);
+	/* Zeroed: every way empty until its reader fills it. */
+	ci->sets = rte_zmalloc_socket("table_cache_sets", sets * sizeof(struct table_cache_set),
+				      RTE_CACHE_LINE_SIZE, socket);
+	if (ci->sets == NULL)
+		return -1;
+	ci->set_mask = (uint32_t)(sets - 1);
+	ci->victim = 0;
+	return 0;
+}
+
+int
+table_caches_create(struct table *t, unsigned int readers, uint32_t client_keys,
+		    uint32_t relay_keys)
+{
+	int socket = t->params.socket;
+
+	t->caches = rte_zmalloc_socket("table_caches", sizeof(*t->caches) * readers,
+				       RTE_CACHE_LINE_SIZE, socket);
+	if (t->caches == NULL)
+		return -1;
+	t->cache_count = readers;
+	for (unsigned int r = 0; r < readers; r++)
+		if (cache_index_create(&t->caches[r].client, client_keys, socket) != 0 ||
+		    cache_index_create(&t->caches[r].relay, relay_keys, socket) != 0)
+			return -1;
+	return 0;
+}
+
+void
+table_caches_free(struct table *t)
+{
+	if (t->caches == NULL)
+		return;
+	for (unsigned int r = 0; r < t->cache_count; r++) {
+		rte_free(t->caches[r].client.sets);
+		rte_free(t->caches[r].relay.sets);
+	}
+	rte_free(t->caches);
+	t->caches = NULL;
+	t->cache_count = 0;
 }

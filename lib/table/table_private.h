@@ -53,37 +53,36 @@ struct table_pool {
 };
 
 /*
- * A reader's flow cache (table_cache.c): direct-mapped, a slot per hash of a
- * key, holding the entry pointer rte_hash gave for it and a tag of the hash
- * (so a slot of another key is told apart without reading its entry).
- * Written by its reader only; the writer never touches it.
- *
- * When a reader's flows outnumber the slots, most lookups miss and the cache
- * costs more than it saves (measured: about 10% at 65,536 flows), so each
- * index counts its hits over a trial of TABLE_CACHE_TRIAL lookups and, below
- * half, goes straight to rte_hash for the next TABLE_CACHE_BYPASS lookups
- * before trying again.
+ * A reader's flow cache (table_cache.c): set-associative, TABLE_CACHE_WAYS
+ * ways to a 64-byte set, each way a tag of the key's hash and the index + 1
+ * of the entry rte_hash gave for it (0: empty). A lookup reads the one set
+ * line its hash picks, where rte_hash reads a bucket line (two, prefetched)
+ * and a key line or two: at a million allocations those are cache misses.
+ * Sized from its index's capacity, two ways per key, so even a reader that
+ * sees every allocation keeps nearly all of them. Written by its reader only;
+ * the writer never touches it.
  */
-#define TABLE_CACHE_SLOTS 16384 /* per index and reader: 256 KB each */
-#define TABLE_CACHE_TRIAL 4096
-#define TABLE_CACHE_BYPASS (16 * TABLE_CACHE_TRIAL)
+#define TABLE_CACHE_WAYS 8
+#define TABLE_CACHE_MIN_SETS 64
 
-struct table_cache_slot {
-	struct table_alloc *a;
-	uint32_t tag;
+struct table_cache_set {
+	uint32_t tag[TABLE_CACHE_WAYS];   /* never 0 (key_tag sets bit 0), so an empty way never matches */
+	uint32_t entry[TABLE_CACHE_WAYS]; /* entry index + 1; 0: empty */
 };
+
+_Static_assert(sizeof(struct table_cache_set) == 64, "a set is one cache line");
 
 struct table_cache_index {
-	uint32_t lookups; /* in this trial */
-	uint32_t hits;
-	uint32_t bypass;  /* lookups still to go straight to rte_hash */
-	struct table_cache_slot slot[TABLE_CACHE_SLOTS];
+	struct table_cache_set *sets;
+	uint32_t set_mask;
+	uint32_t victim;   /* which way a miss replaces in a full set (round robin) */
 };
 
+/* One per reader, on lines of its own (readers are on different cores). */
 struct table_flow_cache {
 	struct table_cache_index client;
 	struct table_cache_index relay;
-};
+} __attribute__((aligned(64)));
 
 struct table {
 	/*
@@ -242,6 +241,11 @@ void __tsan_release(void *addr);
 /* table.c: rte_hash_lookup_bulk_data in chunks of 64; out[i] NULL when absent. */
 void table_index_lookup_bulk(const struct rte_hash *h, const void **keys, unsigned int n,
 			     struct table_alloc **out);
+
+/* table_cache.c: each reader's flow caches, sized for the keys each index holds at most. */
+int table_caches_create(struct table *t, unsigned int readers, uint32_t client_keys,
+			uint32_t relay_keys);
+void table_caches_free(struct table *t);
 
 /* table_pool.c */
 uint64_t table_prng_next(uint64_t *state);

@@ -431,53 +431,59 @@ test_flow_cache(void)
 }
 
 /*
- * A cache that mostly misses steps aside for TABLE_CACHE_BYPASS lookups
- * (answers from rte_hash meanwhile), then tries again; one that hits stays.
+ * The cache is sized from the table (two ways per key the index can hold),
+ * a looked-up key gets a way naming its entry, and a set with more live keys
+ * than ways replaces ways and still answers as rte_hash does.
  */
 static void
-test_flow_cache_bypass(void)
+test_flow_cache_sets(void)
 {
-	struct table *t = make_table(8, 50000, 50099, 1, 0, 5, 1);
+	struct table *t = make_table(4096, 50000, 59999, 1, 0, 9, 1);
+	struct table_cache_index *ci;
 	const struct table_5tuple *keys[64];
-	struct table_5tuple k[64], hot;
-	struct table_alloc *a, *out[64];
-	const struct table_cache_index *ci;
-	unsigned int i, round;
+	struct table_5tuple k[64];
+	struct table_alloc *a[64], *out[64];
+	unsigned int i, w, round, ways_of_a0 = 0;
+	uint32_t mask;
 
 	CU_ASSERT_FATAL(t != NULL);
 	CU_ASSERT_EQUAL(table_reader_register(t, 0), 0);
 	ci = &t->caches[0].client;
-	client_key(1, &hot);
-	CU_ASSERT_EQUAL_FATAL(table_alloc_create(t, &hot, STUN_FAMILY_IPV4, 0, 100, &a), 0);
-	/* Hits: one trial of the same key, and the cache stays. */
-	for (round = 0; round < TABLE_CACHE_TRIAL / 64 + 1; round++) {
-		for (i = 0; i < 64; i++)
-			keys[i] = &hot;
-		table_lookup_client_cached(t, 0, keys, 64, out);
-		CU_ASSERT_PTR_EQUAL(out[63], a);
-	}
-	CU_ASSERT_EQUAL(ci->bypass, 0);
-	/* Keys the table does not have: every lookup misses, so the next trial ends in a bypass. */
+	CU_ASSERT_EQUAL(ci->set_mask + 1, 4096 * 2 / TABLE_CACHE_WAYS);
+	CU_ASSERT_EQUAL(t->caches[0].relay.set_mask + 1, 4096 * 2 / TABLE_CACHE_WAYS);
 	for (i = 0; i < 64; i++) {
-		client_key(1000 + i, &k[i]);
+		client_key(i, &k[i]);
 		keys[i] = &k[i];
+		CU_ASSERT_EQUAL_FATAL(table_alloc_create(t, &k[i], STUN_FAMILY_IPV4, 0, 100, &a[i]),
+				      0);
 	}
-	for (round = 0; round < TABLE_CACHE_TRIAL / 64 && ci->bypass == 0; round++)
+	table_lookup_client_cached(t, 0, keys, 1, out);
+	CU_ASSERT_PTR_EQUAL(out[0], a[0]);
+	for (uint32_t set = 0; set <= ci->set_mask; set++)
+		for (w = 0; w < TABLE_CACHE_WAYS; w++)
+			ways_of_a0 += ci->sets[set].entry[w] == (uint32_t)(a[0] - t->entries) + 1;
+	CU_ASSERT_EQUAL(ways_of_a0, 1);
+
+	/* All 64 keys into one set of 8 ways: replaced round after round, never wrong. */
+	mask = ci->set_mask;
+	ci->set_mask = 0;
+	for (round = 0; round < 4; round++) {
 		table_lookup_client_cached(t, 0, keys, 64, out);
-	CU_ASSERT_EQUAL(ci->bypass, TABLE_CACHE_BYPASS);
-	/* Still right while bypassing, and back to trying once the bypass ran out. */
-	keys[5] = &hot;
-	table_lookup_client_cached(t, 0, keys, 64, out);
-	CU_ASSERT_PTR_EQUAL(out[5], a);
-	CU_ASSERT_PTR_NULL(out[4]);
-	CU_ASSERT_EQUAL(ci->bypass, TABLE_CACHE_BYPASS - 64);
-	for (round = 0; round < TABLE_CACHE_BYPASS / 64 - 1; round++)
-		table_lookup_client_cached(t, 0, keys, 64, out);
-	CU_ASSERT_EQUAL(ci->bypass, 0);
-	CU_ASSERT_EQUAL(ci->lookups, 0);
-	table_lookup_client_cached(t, 0, keys, 64, out);
-	CU_ASSERT_EQUAL(ci->lookups, 64);
-	CU_ASSERT_PTR_EQUAL(out[5], a);
+		for (i = 0; i < 64; i++)
+			CU_ASSERT_PTR_EQUAL(out[i], a[i]);
+	}
+	for (w = 0; w < TABLE_CACHE_WAYS; w++) {
+		CU_ASSERT(ci->sets[0].entry[w] != 0);
+		for (unsigned int v = 0; v < w; v++)
+			CU_ASSERT(ci->sets[0].entry[v] != ci->sets[0].entry[w]);
+	}
+	/* A deleted key held in the set is not answered from it. */
+	i = ci->sets[0].entry[3] - 1 - (uint32_t)(a[0] - t->entries);
+	CU_ASSERT_FATAL(i < 64 && a[i] == &t->entries[ci->sets[0].entry[3] - 1]);
+	table_alloc_delete(t, a[i]);
+	table_lookup_client_cached(t, 0, &keys[i], 1, out);
+	CU_ASSERT_PTR_NULL(out[0]);
+	ci->set_mask = mask;
 	table_reader_unregister(t, 0);
 	table_free(t);
 }
@@ -1015,13 +1021,7 @@ reader_main(void *arg)
 
 			client_key(idx, &keys[i]);
 		}
-		/*
-		 * Every other pass through this reader's flow cache, whose slots
-		 * outlive passes; kept on although half these keys are absent
-		 * (it would step aside at that hit rate).
-		 */
-		conc_t->caches[s->id].client.bypass = 0;
-		conc_t->caches[s->id].relay.bypass = 0;
+		/* Every other pass through this reader's flow cache, whose ways outlive passes. */
 		if (s->passes & 1)
 			table_lookup_client_cached(conc_t, s->id, kp, 64, out);
 		else
@@ -1292,7 +1292,7 @@ main(int argc, char **argv)
 	CU_add_test(s, "relayed addresses: all of a full pool, nothing else", test_relay_addr_set);
 	CU_add_test(s, "flow cache: deleted and reused entries", test_flow_cache);
 	CU_add_test(s, "flow cache: dropped relay family", test_flow_cache_drop_family);
-	CU_add_test(s, "flow cache: steps aside while it mostly misses", test_flow_cache_bypass);
+	CU_add_test(s, "flow cache: sized from the table, full sets replace ways", test_flow_cache_sets);
 	CU_add_test(s, "relayed port pool exhaustion", test_pool_exhaustion);
 	CU_add_test(s, "relayed address family", test_family);
 	CU_add_test(s, "dual allocations", test_dual);
