@@ -243,7 +243,7 @@ prefetch_alloc(const struct table_alloc *a, bool from_client)
  * million allocations.)
  */
 static void
-lookup_allocations(const struct dp_lcore *lc, struct dp_rx *rx, unsigned int n)
+lookup_allocations(struct dp_lcore *lc, struct dp_rx *rx, unsigned int n)
 {
 	struct table *t = lc->settings->turn.table;
 	struct table_5tuple ckeys[DP_BURST];
@@ -252,7 +252,7 @@ lookup_allocations(const struct dp_lcore *lc, struct dp_rx *rx, unsigned int n)
 	const struct table_relay_key *rptr[DP_BURST];
 	struct table_alloc *cfound[DP_BURST], *rfound[DP_BURST];
 	uint8_t cidx[DP_BURST], ridx[DP_BURST];
-	unsigned int nc = 0, nr = 0;
+	unsigned int nc = 0, nr = 0, hits = 0;
 
 	if (t == NULL)
 		return;
@@ -268,9 +268,11 @@ lookup_allocations(const struct dp_lcore *lc, struct dp_rx *rx, unsigned int n)
 		}
 	}
 	if (nc > 0)
-		table_lookup_client_cached(t, lc->worker, cptr, nc, cfound);
+		hits += table_lookup_client_cached(t, lc->worker, cptr, nc, cfound);
 	if (nr > 0)
-		table_lookup_relay_cached(t, lc->worker, rptr, nr, rfound);
+		hits += table_lookup_relay_cached(t, lc->worker, rptr, nr, rfound);
+	metrics_add(&lc->mx, METRICS_FLOW_CACHE_HITS, hits);
+	metrics_add(&lc->mx, METRICS_FLOW_CACHE_MISSES, nc + nr - hits);
 	for (unsigned int i = 0; i < nc; i++) {
 		rx[cidx[i]].alloc = cfound[i];
 		prefetch_alloc(cfound[i], true);

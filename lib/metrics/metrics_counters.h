@@ -15,6 +15,8 @@
 	X(BUSY_CYCLES,           "busy_cycles",           "TSC cycles of loop passes that handled packets (divide by rx_packets for clocks per packet)") \
 	X(BUSY_IO_CYCLES,        "busy_io_cycles",        "of busy_cycles, those spent in the ports' rx and tx bursts (the PMD's share)") \
 	X(BUSY_PASSES,           "busy_passes",           "loop passes that handled packets (rx_packets / busy_passes is the mean burst)") \
+	X(FLOW_CACHE_HITS,       "flow_cache_hits",       "allocation lookups (ChannelData, peer data) the worker's flow cache answered") \
+	X(FLOW_CACHE_MISSES,     "flow_cache_misses",     "allocation lookups that went to rte_hash: a flow's first datagram, a way replaced since, or no allocation") \
 	X(ARP_REPLIED,           "arp_replied",           "ARP requests for our addresses answered") \
 	X(ARP_LEARNED,           "arp_learned",           "neighbour MAC addresses learned from ARP") \
 	X(ARP_REQUESTED,         "arp_requested",         "ARP requests sent to resolve a next hop") \

@@ -275,22 +275,23 @@ void table_lookup_client_bulk(const struct table *t, const struct table_5tuple *
 void table_lookup_relay_bulk(const struct table *t, const struct table_relay_key **keys,
 			     unsigned int n, struct table_alloc **out);
 /*
- * The same through the reader's own flow cache (a direct-mapped array of entry
- * pointers per reader, in front of rte_hash): a cached pointer is used only
+ * The same through the reader's own flow cache (set-associative, entry
+ * indexes per reader, in front of rte_hash): a cached entry is used only
  * after checking, under the entry's seq, that the entry still holds this
  * key, is not deleted and (relay keys) still has that family's relayed
  * address. Entries are never freed, only reused after every reader passed a
  * quiescent state, so a stale pointer is always safe to read, and a reused
  * or deleted entry fails the check and the key goes to rte_hash. Only the
  * thread registered as reader may pass that id; any other id (>=
- * max_readers) is looked up without a cache.
+ * max_readers) is looked up without a cache. Returns how many of the n
+ * keys the cache answered (the rest went to rte_hash).
  */
-void table_lookup_client_cached(struct table *t, unsigned int reader,
-				const struct table_5tuple **keys, unsigned int n,
-				struct table_alloc **out);
-void table_lookup_relay_cached(struct table *t, unsigned int reader,
-			       const struct table_relay_key **keys, unsigned int n,
-			       struct table_alloc **out);
+unsigned int table_lookup_client_cached(struct table *t, unsigned int reader,
+					const struct table_5tuple **keys, unsigned int n,
+					struct table_alloc **out);
+unsigned int table_lookup_relay_cached(struct table *t, unsigned int reader,
+				       const struct table_relay_key **keys, unsigned int n,
+				       struct table_alloc **out);
 
 /*
  * Consistent reads of the mutable part (retrying while the writer is inside).

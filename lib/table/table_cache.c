@@ -151,7 +151,7 @@ way_to_fill(struct table_cache_index *ci, const struct table_cache_set *set)
  * measured slower at a million allocations: more misses in flight than the
  * core tracks.)
  */
-static void
+static unsigned int
 lookup_chunk(struct table_alloc *entries, const struct rte_hash *h, struct table_cache_index *ci,
 	     const void **keys, unsigned int n, unsigned int words, bool relay,
 	     bool (*holds)(const struct table_alloc *, const void *), struct table_alloc **out)
@@ -188,7 +188,7 @@ lookup_chunk(struct table_alloc *entries, const struct rte_hash *h, struct table
 		miss_idx[nm++] = (uint8_t)i;
 	}
 	if (nm == 0)
-		return;
+		return n;
 	table_index_lookup_bulk(h, miss_keys, nm, found);
 	for (unsigned int j = 0; j < nm; j++) {
 		struct table_cache_set *set;
@@ -204,41 +204,45 @@ lookup_chunk(struct table_alloc *entries, const struct rte_hash *h, struct table
 		set->tag[w] = key_tag(hv[i]);
 		set->entry[w] = (uint32_t)(found[j] - entries) + 1;
 	}
+	return n - nm;
 }
 
-static void
+static unsigned int
 lookup_cached(struct table *t, const struct rte_hash *h, struct table_cache_index *ci,
 	      const void **keys, unsigned int n, unsigned int words, bool relay,
 	      bool (*holds)(const struct table_alloc *, const void *), struct table_alloc **out)
 {
+	unsigned int hits = 0;
+
 	for (unsigned int done = 0; done < n; done += CACHE_BULK)
-		lookup_chunk(t->entries, h, ci, keys + done, RTE_MIN(n - done, (unsigned int)CACHE_BULK),
+		hits += lookup_chunk(t->entries, h, ci, keys + done, RTE_MIN(n - done, (unsigned int)CACHE_BULK),
 			     words, relay, holds, out + done);
+	return hits;
 }
 
-void
+unsigned int
 table_lookup_client_cached(struct table *t, unsigned int reader,
 			   const struct table_5tuple **keys, unsigned int n,
 			   struct table_alloc **out)
 {
 	if (reader >= t->cache_count) {
 		table_lookup_client_bulk(t, keys, n, out);
-		return;
+		return 0;
 	}
-	lookup_cached(t, t->by_client, &t->caches[reader].client, (const void **)keys, n,
+	return lookup_cached(t, t->by_client, &t->caches[reader].client, (const void **)keys, n,
 		      CLIENT_WORDS, false, holds_client, out);
 }
 
-void
+unsigned int
 table_lookup_relay_cached(struct table *t, unsigned int reader,
 			  const struct table_relay_key **keys, unsigned int n,
 			  struct table_alloc **out)
 {
 	if (reader >= t->cache_count) {
 		table_lookup_relay_bulk(t, keys, n, out);
-		return;
+		return 0;
 	}
-	lookup_cached(t, t->by_relay, &t->caches[reader].relay, (const void **)keys, n,
+	return lookup_cached(t, t->by_relay, &t->caches[reader].relay, (const void **)keys, n,
 		      RELAY_WORDS, true, holds_relay, out);
 }
 

@@ -145,7 +145,7 @@ def load(path):
 d = {k: a[k] - b[k] for k in a}
 # Not outcomes (tests/fuzz/fuzz_world.h fw_is_outcome): bookkeeping, probes, held packets.
 not_outcome = {"rx_packets", "tx_packets", "tx_dropped", "busy_cycles", "busy_io_cycles",
-               "busy_passes", "udp_received",
+               "busy_passes", "flow_cache_hits", "flow_cache_misses", "udp_received",
                "arp_requested", "ndp_solicited", "neigh_pending", "neigh_held_sent",
                "drop_neigh_unresolved"}
 outcomes = {k: v for k, v in d.items() if k not in not_outcome and not k.startswith("stun_decode_")}

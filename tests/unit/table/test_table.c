@@ -457,7 +457,9 @@ test_flow_cache_sets(void)
 		CU_ASSERT_EQUAL_FATAL(table_alloc_create(t, &k[i], STUN_FAMILY_IPV4, 0, 100, &a[i]),
 				      0);
 	}
-	table_lookup_client_cached(t, 0, keys, 1, out);
+	CU_ASSERT_EQUAL(table_lookup_client_cached(t, 0, keys, 1, out), 0); /* a miss */
+	CU_ASSERT_PTR_EQUAL(out[0], a[0]);
+	CU_ASSERT_EQUAL(table_lookup_client_cached(t, 0, keys, 1, out), 1); /* a hit */
 	CU_ASSERT_PTR_EQUAL(out[0], a[0]);
 	for (uint32_t set = 0; set <= ci->set_mask; set++)
 		for (w = 0; w < TABLE_CACHE_WAYS; w++)
@@ -468,7 +470,8 @@ test_flow_cache_sets(void)
 	mask = ci->set_mask;
 	ci->set_mask = 0;
 	for (round = 0; round < 4; round++) {
-		table_lookup_client_cached(t, 0, keys, 64, out);
+		/* At most the 8 keys the set holds are hits. */
+		CU_ASSERT(table_lookup_client_cached(t, 0, keys, 64, out) <= TABLE_CACHE_WAYS);
 		for (i = 0; i < 64; i++)
 			CU_ASSERT_PTR_EQUAL(out[i], a[i]);
 	}
