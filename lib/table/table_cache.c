@@ -23,6 +23,9 @@
  */
 
 #include <stddef.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include <rte_common.h>
 #include <rte_hash.h>
@@ -127,8 +130,18 @@ find_way(const struct table_cache_set *set, uint32_t tag)
 {
 	unsigned int match = 0;
 
+#if defined(__SSE2__)
+	/* Two 4-way compares (sets are 64-byte aligned): about a quarter of the scalar loop's instructions. */
+	const __m128i t = _mm_set1_epi32((int)tag);
+	const __m128i lo = _mm_cmpeq_epi32(_mm_load_si128((const __m128i *)&set->tag[0]), t);
+	const __m128i hi = _mm_cmpeq_epi32(_mm_load_si128((const __m128i *)&set->tag[4]), t);
+
+	match = (unsigned int)_mm_movemask_ps(_mm_castsi128_ps(lo)) |
+		(unsigned int)_mm_movemask_ps(_mm_castsi128_ps(hi)) << 4;
+#else
 	for (unsigned int w = 0; w < TABLE_CACHE_WAYS; w++)
 		match |= (unsigned int)(set->tag[w] == tag) << w;
+#endif
 	return match != 0 ? __builtin_ctz(match) : -1;
 }
 

@@ -71,6 +71,7 @@ struct table_cache_set {
 };
 
 _Static_assert(sizeof(struct table_cache_set) == 64, "a set is one cache line");
+_Static_assert(TABLE_CACHE_WAYS == 8, "find_way compares two groups of 4 tags");
 
 struct table_cache_index {
 	struct table_cache_set *sets;
