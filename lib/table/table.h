@@ -143,10 +143,11 @@ struct table_slot {
 /*
  * Laid out for what a relayed datagram touches, four lines: line 0 what a
  * lookup checks (seq, expiry, the relay families, the client 5-tuple), so
- * validating a reader's cached pointer (table_lookup_*_cached) reads one
- * line; line 1 the relayed addresses; line 2 the port indexes and what
- * workers write (bw_state, traffic); line 3 the first permission and the
- * first channel. The other slots follow.
+ * checking a reader's cached entry (table_lookup_*_cached) reads one line
+ * for a client key, two for a relayed address; line 1 the relayed
+ * addresses; line 2 the port indexes and what workers write (bw_state,
+ * traffic); line 3 the first permission and the first channel. The other
+ * slots follow.
  */
 struct table_alloc {
 	uint32_t seq;            /* odd while the writer changes anything but bw_state, traffic */

@@ -7,8 +7,8 @@
  * reader keeps its flows however many there are, so a relayed datagram's
  * memory traffic stays nearly flat from a thousand allocations to a million.
  *
- * Why a stale slot is never used: entries live in one array that is never
- * freed, so a cached pointer always points at some entry. Before using it
+ * Why a stale way is never used: entries live in one array that is never
+ * freed, so a cached index always names some entry. Before using it
  * the reader checks, inside one seq read section, that the entry is not
  * deleted (expires_ms != 0: table_alloc_delete marks it so before taking
  * its keys out), still holds this very key (a reused entry was refilled
@@ -19,7 +19,7 @@
  * published while this reader was inside its read-side section, so it
  * cannot be reused before the reader's next table_reader_quiescent(): the
  * same guarantee a pointer from rte_hash has. Whatever fails the check is
- * looked up in rte_hash and the slot refilled.
+ * looked up in rte_hash and the way refilled.
  */
 
 #include <stddef.h>
