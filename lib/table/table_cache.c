@@ -131,7 +131,7 @@ find_way(const struct table_cache_set *set, uint32_t tag)
 	unsigned int match = 0;
 
 #if defined(__SSE2__)
-	/* Two 4-way compares (sets are 64-byte aligned): about a quarter of the scalar loop's instructions. */
+	/* Two compares of 4 tags (sets are 64-byte aligned): a quarter of the loop's instructions. */
 	const __m128i t = _mm_set1_epi32((int)tag);
 	const __m128i lo = _mm_cmpeq_epi32(_mm_load_si128((const __m128i *)&set->tag[0]), t);
 	const __m128i hi = _mm_cmpeq_epi32(_mm_load_si128((const __m128i *)&set->tag[4]), t);
@@ -228,8 +228,9 @@ lookup_cached(struct table *t, const struct rte_hash *h, struct table_cache_inde
 	unsigned int hits = 0;
 
 	for (unsigned int done = 0; done < n; done += CACHE_BULK)
-		hits += lookup_chunk(t->entries, h, ci, keys + done, RTE_MIN(n - done, (unsigned int)CACHE_BULK),
-			     words, relay, holds, out + done);
+		hits += lookup_chunk(t->entries, h, ci, keys + done,
+				     RTE_MIN(n - done, (unsigned int)CACHE_BULK), words, relay, holds,
+				     out + done);
 	return hits;
 }
 
@@ -243,7 +244,7 @@ table_lookup_client_cached(struct table *t, unsigned int reader,
 		return 0;
 	}
 	return lookup_cached(t, t->by_client, &t->caches[reader].client, (const void **)keys, n,
-		      CLIENT_WORDS, false, holds_client, out);
+			     CLIENT_WORDS, false, holds_client, out);
 }
 
 unsigned int
@@ -256,7 +257,7 @@ table_lookup_relay_cached(struct table *t, unsigned int reader,
 		return 0;
 	}
 	return lookup_cached(t, t->by_relay, &t->caches[reader].relay, (const void **)keys, n,
-		      RELAY_WORDS, true, holds_relay, out);
+			     RELAY_WORDS, true, holds_relay, out);
 }
 
 /* Two ways per key the index can hold, in whole sets, a power of two of them. */

@@ -66,7 +66,7 @@ struct table_pool {
 #define TABLE_CACHE_MIN_SETS 64
 
 struct table_cache_set {
-	uint32_t tag[TABLE_CACHE_WAYS];   /* never 0 (key_tag sets bit 0), so an empty way never matches */
+	uint32_t tag[TABLE_CACHE_WAYS];   /* bit 0 always set: an empty way (0) never matches */
 	uint32_t entry[TABLE_CACHE_WAYS]; /* entry index + 1; 0: empty */
 };
 

@@ -184,7 +184,7 @@ moved(const char *who, const struct metrics_lcore *now, const struct metrics_lco
 	for (int i = 0; i < METRICS_COUNTER_MAX; i++) {
 		uint64_t want = 0;
 
-		/* Bookkeeping of a lookup, not an outcome: checked by cache_moved where it matters. */
+		/* Bookkeeping of a lookup, not an outcome: CACHE_MOVED checks them where it matters. */
 		if (i == METRICS_FLOW_CACHE_HITS || i == METRICS_FLOW_CACHE_MISSES)
 			continue;
 		for (unsigned int j = 0; j < n; j++)
