@@ -53,11 +53,11 @@ format_relayed(char *out, size_t len, const struct table_alloc *a)
 
 	table_relay_key_addr(&a->ids.relay, &x);
 	format_source(r1, sizeof(r1), &x);
-	if (a->ids.relay_alt.family == 0) {
+	if (a->relay_alt.family == 0) {
 		snprintf(out, len, "%s", r1);
 		return;
 	}
-	table_relay_key_addr(&a->ids.relay_alt, &x);
+	table_relay_key_addr(&a->relay_alt, &x);
 	format_source(r2, sizeof(r2), &x);
 	snprintf(out, len, "%s and %s", r1, r2);
 }

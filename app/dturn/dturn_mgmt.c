@@ -373,9 +373,9 @@ cmd_show(struct dturn_app *app, const char *id, struct rte_tel_data *d, uint64_t
 	rte_tel_data_start_dict(d);
 	alloc_id(a, text, sizeof(text));
 	rte_tel_data_add_dict_string(d, "id", text);
-	if (a->ids.relay_alt.family != 0) {
-		format_addr(text, sizeof(text), a->ids.relay_alt.family, a->ids.relay_alt.addr,
-			    a->ids.relay_alt.port);
+	if (a->relay_alt.family != 0) {
+		format_addr(text, sizeof(text), a->relay_alt.family, a->relay_alt.addr,
+			    a->relay_alt.port);
 		rte_tel_data_add_dict_string(d, "relayed_alt", text);
 	}
 	format_addr(text, sizeof(text), a->ids.client.family, a->ids.client.server_addr,

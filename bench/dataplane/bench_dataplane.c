@@ -676,8 +676,8 @@ drain(void)
  * f % n == w, as RSS gives a client's 5-tuple (and, with one relayed address
  * per allocation, its peers' datagrams) to one queue. Workers drawing from
  * the same allocations would write the same allocations' traffic counters
- * (struct table_alloc_traffic) and bounce those cache lines between cores,
- * which no real spread of flows over queues does for long.
+ * (to_peer, to_client in struct table_alloc) and bounce those cache lines
+ * between cores, which no real spread of flows over queues does for long.
  */
 static void
 draw_flows(unsigned int nworkers)

@@ -219,9 +219,9 @@ relay_key_of(struct table_relay_key *k, const struct net_udp_info *info)
 
 /*
  * The lines of an allocation a relayed packet touches (struct table_alloc):
- * state and client, port indexes and the traffic counters it writes, the
- * first permission and channel, and for data from the client the relayed
- * addresses it leaves from (data to the client does not read them).
+ * state and client; the relayed address with the port indexes, bw_state and
+ * to_peer; for data to the client, to_client's line; the first permission
+ * and channel.
  */
 static inline void
 prefetch_alloc(const struct table_alloc *a, bool from_client)
@@ -229,9 +229,9 @@ prefetch_alloc(const struct table_alloc *a, bool from_client)
 	if (a == NULL)
 		return;
 	rte_prefetch0(a);
-	if (from_client)
-		rte_prefetch0(&a->ids.relay);
-	rte_prefetch0(&a->traffic);
+	rte_prefetch0(&a->ids.relay);
+	if (!from_client)
+		rte_prefetch0(&a->to_client);
 	rte_prefetch0(&a->slots[0]);
 }
 

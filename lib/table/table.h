@@ -82,16 +82,16 @@ struct table_channel {
 /*
  * Fields the control lcore sets at creation and never changes while published.
  * A dual allocation (RFC 8656 §7.2, ADDITIONAL-ADDRESS-FAMILY) has a second
- * relayed address of the other family in relay_alt (family 0: none). When one
- * family of a dual allocation is deleted (a Refresh with
+ * relayed address of the other family in the entry's relay_alt (family 0:
+ * none; kept apart from ids for the entry's layout, and as immutable). When
+ * one family of a dual allocation is deleted (a Refresh with
  * REQUESTED-ADDRESS-FAMILY and lifetime 0), its key leaves the relay index and
- * its permissions and channels go, but ids keep the address: readers never see
- * ids change.
+ * its permissions and channels go, but the addresses stay: readers never see
+ * ids or relay_alt change.
  */
 struct table_alloc_ids {
 	struct table_5tuple client;
 	struct table_relay_key relay;
-	struct table_relay_key relay_alt;
 	uint16_t client_port_index; /* the net port the client reaches us on */
 	uint16_t relay_port_index;  /* the net port that owns the relayed address */
 	uint16_t relay_alt_port_index;
@@ -115,14 +115,18 @@ struct table_alloc_owner {
 };
 
 /*
- * What one allocation relayed (payload bytes and datagrams, each way), for
- * the operator (dturnctl show). The workers that relay for the allocation
- * add with a relaxed load and store, no locked instruction: the client's
+ * What one allocation relayed one way (payload bytes and datagrams), for the
+ * operator (dturnctl show). The workers that relay for the allocation add
+ * with a relaxed load and store, no locked instruction: the client's
  * packets come to one worker, but peers' may come to several, and a rare
- * lost update between two of them is the accepted price. It shares a line
- * with the other fields workers write (bw_state) and the port indexes, not
- * with the lines a lookup checks.
+ * lost update between two of them is the accepted price.
  */
+struct table_traffic_dir {
+	uint64_t bytes;
+	uint64_t packets;
+};
+
+/* Both ways, as table_traffic_read gives them. */
 struct table_alloc_traffic {
 	uint64_t to_peer_bytes;
 	uint64_t to_peer_packets;
@@ -141,13 +145,15 @@ struct table_slot {
 };
 
 /*
- * Laid out for what a relayed datagram touches, four lines: line 0 what a
- * lookup checks (seq, expiry, the relay families, the client 5-tuple), so
- * checking a reader's cached entry (table_lookup_*_cached) reads one line
- * for a client key, two for a relayed address; line 1 the relayed
- * addresses; line 2 the port indexes and what workers write (bw_state,
- * traffic); line 3 the first permission and the first channel. The other
- * slots follow.
+ * Laid out for what a relayed datagram touches (each line a cache miss at a
+ * million allocations). Line 0: what a lookup checks (seq, expiry, the relay
+ * families, the client 5-tuple). Line 1: the relayed address, the port
+ * indexes and what client data writes (bw_state, to_peer), so that client
+ * ChannelData or Send reads line 0, line 1 and the first slot, three lines.
+ * Line 2: the other family's relayed address and to_client, so peer data
+ * reads four (its relayed-address check and the port index on line 1, its
+ * counters on line 2). Line 3: the first permission and the first channel;
+ * the other slots follow.
  */
 struct table_alloc {
 	uint32_t seq;            /* odd while the writer changes anything but bw_state, traffic */
@@ -162,32 +168,42 @@ struct table_alloc {
 	 * workers write, with compare-and-swap; 0 on creation means full.
 	 */
 	uint64_t bw_state;
-	struct table_alloc_traffic traffic; /* zeroed on creation */
+	struct table_traffic_dir to_peer;   /* zeroed on creation */
+	/* A dual allocation's second relayed address (struct table_alloc_ids). */
+	struct table_relay_key relay_alt __attribute__((aligned(64)));
+	struct table_traffic_dir to_client; /* zeroed on creation */
 	/* perms[i] is slots[i].perm (i < nperms), channels[i] slots[i].channel (i < nchannels) */
 	struct table_slot slots[TABLE_MAX_PERMS] __attribute__((aligned(64)));
 } __attribute__((aligned(64)));
 
 _Static_assert(TABLE_MAX_PERMS == TABLE_MAX_CHANNELS, "one slot holds a permission and a channel");
 _Static_assert(sizeof(struct table_slot) == 64, "a slot is one cache line");
-_Static_assert(offsetof(struct table_alloc, traffic) + sizeof(struct table_alloc_traffic) <= 192,
-	       "the written fields end within line 2");
+_Static_assert(offsetof(struct table_alloc, ids.relay) >= 64 &&
+		       offsetof(struct table_alloc, to_peer) + sizeof(struct table_traffic_dir) <= 128,
+	       "client data's relayed address, port indexes, bw_state and counters share line 1");
+_Static_assert(offsetof(struct table_alloc, relay_alt) == 128 &&
+		       offsetof(struct table_alloc, to_client) + sizeof(struct table_traffic_dir) <= 192,
+	       "the second relayed address and peer data's counters share line 2");
+_Static_assert(offsetof(struct table_alloc, slots) == 192, "the first slot is line 3");
 
-/* A relaying worker counts len payload bytes (see struct table_alloc_traffic). */
+/* A relaying worker counts len payload bytes one way (see struct table_traffic_dir). */
 static inline void
-table_traffic_add(uint64_t *bytes, uint64_t *packets, uint32_t len)
+table_traffic_add(struct table_traffic_dir *d, uint32_t len)
 {
-	__atomic_store_n(bytes, __atomic_load_n(bytes, __ATOMIC_RELAXED) + len, __ATOMIC_RELAXED);
-	__atomic_store_n(packets, __atomic_load_n(packets, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&d->bytes, __atomic_load_n(&d->bytes, __ATOMIC_RELAXED) + len,
+			 __ATOMIC_RELAXED);
+	__atomic_store_n(&d->packets, __atomic_load_n(&d->packets, __ATOMIC_RELAXED) + 1,
+			 __ATOMIC_RELAXED);
 }
 
 /* Any thread: the counters as they are now (each field read once, not as a set). */
 static inline void
 table_traffic_read(const struct table_alloc *a, struct table_alloc_traffic *out)
 {
-	out->to_peer_bytes = __atomic_load_n(&a->traffic.to_peer_bytes, __ATOMIC_RELAXED);
-	out->to_peer_packets = __atomic_load_n(&a->traffic.to_peer_packets, __ATOMIC_RELAXED);
-	out->to_client_bytes = __atomic_load_n(&a->traffic.to_client_bytes, __ATOMIC_RELAXED);
-	out->to_client_packets = __atomic_load_n(&a->traffic.to_client_packets, __ATOMIC_RELAXED);
+	out->to_peer_bytes = __atomic_load_n(&a->to_peer.bytes, __ATOMIC_RELAXED);
+	out->to_peer_packets = __atomic_load_n(&a->to_peer.packets, __ATOMIC_RELAXED);
+	out->to_client_bytes = __atomic_load_n(&a->to_client.bytes, __ATOMIC_RELAXED);
+	out->to_client_packets = __atomic_load_n(&a->to_client.packets, __ATOMIC_RELAXED);
 }
 
 /* A relay key as the address it names (for STUN attributes and log lines). */
@@ -208,9 +224,9 @@ table_alloc_relay_for(const struct table_alloc *a, uint8_t family, uint16_t *por
 		*port_index = a->ids.relay_port_index;
 		return &a->ids.relay;
 	}
-	if (a->ids.relay_alt.family == family) {
+	if (a->relay_alt.family == family) {
 		*port_index = a->ids.relay_alt_port_index;
-		return &a->ids.relay_alt;
+		return &a->relay_alt;
 	}
 	return NULL;
 }

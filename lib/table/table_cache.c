@@ -116,7 +116,7 @@ holds_relay(const struct table_alloc *a, const void *key)
 		const struct table_relay_key *r;
 
 		s = table_seq_read_begin(a);
-		r = a->ids.relay.family == k->family ? &a->ids.relay : &a->ids.relay_alt;
+		r = a->ids.relay.family == k->family ? &a->ids.relay : &a->relay_alt;
 		same = a->expires_ms != 0 &&
 		       (a->relay_families & TABLE_FAMILY_BIT(k->family)) != 0 &&
 		       words_eq(r, k, RELAY_WORDS);

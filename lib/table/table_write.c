@@ -305,9 +305,9 @@ create_with_pair(struct table *t, const struct table_5tuple *client, uint8_t fam
 	if (pair_alt != TABLE_NO_PAIR) {
 		const struct table_relay_addr *ra6 = &t->params.relay_addrs[pair_alt >> 16];
 
-		a->ids.relay_alt.family = STUN_FAMILY_IPV6;
-		a->ids.relay_alt.port = (uint16_t)pair_alt;
-		memcpy(a->ids.relay_alt.addr, ra6->addr, 16);
+		a->relay_alt.family = STUN_FAMILY_IPV6;
+		a->relay_alt.port = (uint16_t)pair_alt;
+		memcpy(a->relay_alt.addr, ra6->addr, 16);
 		a->ids.relay_alt_port_index = ra6->port_index;
 		t->families[idx] |= (uint8_t)TABLE_FAMILY_BIT(STUN_FAMILY_IPV6);
 	}
@@ -323,7 +323,7 @@ create_with_pair(struct table *t, const struct table_5tuple *client, uint8_t fam
 	if (rc != 0)
 		goto undo_entry;
 	if (pair_alt != TABLE_NO_PAIR) {
-		rc = rte_hash_add_key_data(t->by_relay, &a->ids.relay_alt, a);
+		rc = rte_hash_add_key_data(t->by_relay, &a->relay_alt, a);
 		if (rc != 0) {
 			mark_dead(a);
 			rte_hash_del_key(t->by_relay, &a->ids.relay);
@@ -337,7 +337,7 @@ create_with_pair(struct table *t, const struct table_5tuple *client, uint8_t fam
 		mark_dead(a);
 		rte_hash_del_key(t->by_relay, &a->ids.relay);
 		if (pair_alt != TABLE_NO_PAIR)
-			rte_hash_del_key(t->by_relay, &a->ids.relay_alt);
+			rte_hash_del_key(t->by_relay, &a->relay_alt);
 		defer_entry(t, idx);
 		return rc;
 	}
@@ -370,9 +370,9 @@ table_alloc_delete(struct table *t, struct table_alloc *a)
 	rte_hash_del_key(t->by_client, &a->ids.client);
 	if (t->families[idx] & TABLE_FAMILY_BIT(a->ids.relay.family))
 		rte_hash_del_key(t->by_relay, &a->ids.relay);
-	if (a->ids.relay_alt.family != 0 &&
-	    (t->families[idx] & TABLE_FAMILY_BIT(a->ids.relay_alt.family)))
-		rte_hash_del_key(t->by_relay, &a->ids.relay_alt);
+	if (a->relay_alt.family != 0 &&
+	    (t->families[idx] & TABLE_FAMILY_BIT(a->relay_alt.family)))
+		rte_hash_del_key(t->by_relay, &a->relay_alt);
 	t->families[idx] = 0;
 	t->count--;
 	defer_entry(t, idx);

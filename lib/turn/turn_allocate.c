@@ -218,8 +218,8 @@ turn_handle_allocate(struct turn_req *r)
 	turn_reply_begin_success(r, &b);
 	/* IPv4 first: a dual allocation's primary is IPv4 whenever it has one. */
 	add_relayed(&b, &a->ids.relay);
-	if (a->ids.relay_alt.family != 0)
-		add_relayed(&b, &a->ids.relay_alt);
+	if (a->relay_alt.family != 0)
+		add_relayed(&b, &a->relay_alt);
 	stun_add_u32(&b, STUN_ATTR_LIFETIME, lifetime);
 	stun_add_xor_addr(&b, STUN_ATTR_XOR_MAPPED_ADDRESS, &r->ep->client);
 	if (token != 0) {
@@ -248,7 +248,7 @@ turn_handle_allocate(struct turn_req *r)
 	remember(r, a, n);
 	turn_event_allocation(r->ctl, TURN_EVENT_ALLOCATED, a);
 	metrics_inc(r->mx, METRICS_TURN_ALLOCATED);
-	if (a->ids.relay_alt.family != 0)
+	if (a->relay_alt.family != 0)
 		metrics_inc(r->mx, METRICS_TURN_DUAL_ALLOCATED);
 	return n;
 }

@@ -83,7 +83,7 @@ to_client(const struct turn_server *srv, struct table_alloc *a, const struct stu
 	memcpy(rel->dst.addr, c->client_addr, sizeof(rel->dst.addr));
 	rel->peer = *peer;
 	rel->channel = channel;
-	table_traffic_add(&a->traffic.to_client_bytes, &a->traffic.to_client_packets, rel->data_len);
+	table_traffic_add(&a->to_client, rel->data_len);
 	metrics_inc(mx, rel->channel != 0 ? METRICS_RELAY_TO_CLIENT_CHANNEL
 					  : METRICS_RELAY_TO_CLIENT_DATA);
 	return TURN_VERDICT_RELAY;
@@ -132,8 +132,7 @@ from_client_permitted(const struct turn_server *srv, struct table_alloc *a,
 		enum turn_verdict v = to_client(srv, target, &from, clk, rel, mx);
 
 		if (v == TURN_VERDICT_RELAY) {
-			table_traffic_add(&a->traffic.to_peer_bytes, &a->traffic.to_peer_packets,
-					  rel->data_len);
+			table_traffic_add(&a->to_peer, rel->data_len);
 			metrics_inc(mx, METRICS_RELAY_HAIRPIN);
 		}
 		return v;
@@ -146,7 +145,7 @@ from_client_permitted(const struct turn_server *srv, struct table_alloc *a,
 	rel->to_client = false;
 	rel->dst = *peer;
 	rel->channel = 0;
-	table_traffic_add(&a->traffic.to_peer_bytes, &a->traffic.to_peer_packets, rel->data_len);
+	table_traffic_add(&a->to_peer, rel->data_len);
 	metrics_inc(mx, METRICS_RELAY_TO_PEER);
 	return TURN_VERDICT_RELAY;
 }
@@ -202,7 +201,7 @@ turn_handle_send(const struct turn_server *srv, const struct stun_msg *msg,
 	a = client_allocation(srv, ep, clk, mx);
 	if (a == NULL)
 		return TURN_VERDICT_DROP;
-	if (peer.family != a->ids.relay.family && peer.family != a->ids.relay_alt.family) {
+	if (peer.family != a->ids.relay.family && peer.family != a->relay_alt.family) {
 		metrics_inc(mx, METRICS_DROP_RELAY_SEND_INVALID);
 		return TURN_VERDICT_DROP;
 	}

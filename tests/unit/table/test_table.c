@@ -507,7 +507,7 @@ test_flow_cache_drop_family(void)
 	client_key(0, &k);
 	CU_ASSERT_EQUAL_FATAL(table_alloc_create_dual(t, &k, 0, 0, 100, &a, &res, &e4, &e6), 0);
 	r4 = a->ids.relay;
-	r6 = a->ids.relay_alt;
+	r6 = a->relay_alt;
 	CU_ASSERT_PTR_EQUAL(cached_relay(t, 0, &r6), a);
 	CU_ASSERT_PTR_EQUAL(cached_relay(t, 0, &r6), a);
 	CU_ASSERT_PTR_EQUAL(cached_relay(t, 0, &r4), a);
@@ -595,10 +595,10 @@ test_dual(void)
 	CU_ASSERT_EQUAL_FATAL(table_alloc_create_dual(t, &k, 0, 0, 100, &a, &res, &e4, &e6), 0);
 	CU_ASSERT(e4 == 0 && e6 == 0);
 	CU_ASSERT_EQUAL(a->ids.relay.family, STUN_FAMILY_IPV4);
-	CU_ASSERT_EQUAL(a->ids.relay_alt.family, STUN_FAMILY_IPV6);
+	CU_ASSERT_EQUAL(a->relay_alt.family, STUN_FAMILY_IPV6);
 	CU_ASSERT_PTR_EQUAL(table_lookup_relay(t, &a->ids.relay), a);
-	CU_ASSERT_PTR_EQUAL(table_lookup_relay(t, &a->ids.relay_alt), a);
-	CU_ASSERT_PTR_EQUAL(table_alloc_relay_for(a, STUN_FAMILY_IPV6, &pi), &a->ids.relay_alt);
+	CU_ASSERT_PTR_EQUAL(table_lookup_relay(t, &a->relay_alt), a);
+	CU_ASSERT_PTR_EQUAL(table_alloc_relay_for(a, STUN_FAMILY_IPV6, &pi), &a->relay_alt);
 	CU_ASSERT_EQUAL(pi, 10); /* make_table gives IPv6 addresses port indexes from 10 */
 	CU_ASSERT_EQUAL(table_alloc_create_dual(t, &k, 0, 0, 100, &b, &res, &e4, &e6), -EEXIST);
 
@@ -610,7 +610,7 @@ test_dual(void)
 
 	/* Dropping: not the last family, not one it lacks. */
 	CU_ASSERT_EQUAL(table_alloc_drop_family(t, a, STUN_FAMILY_IPV6), 0);
-	CU_ASSERT_PTR_NULL(table_lookup_relay(t, &a->ids.relay_alt));
+	CU_ASSERT_PTR_NULL(table_lookup_relay(t, &a->relay_alt));
 	CU_ASSERT_PTR_EQUAL(table_lookup_relay(t, &a->ids.relay), a);
 	CU_ASSERT_EQUAL(table_alloc_families(t, a), TABLE_FAMILY_BIT(STUN_FAMILY_IPV4));
 	CU_ASSERT_EQUAL(table_alloc_drop_family(t, a, STUN_FAMILY_IPV6), -ENOENT);
@@ -627,7 +627,7 @@ test_dual(void)
 	/* One family in the pool: that half, the other's reason; none: -EAFNOSUPPORT. */
 	CU_ASSERT_EQUAL_FATAL(table_alloc_create_dual(t4, &k, 0, 0, 100, &a, &res, &e4, &e6), 0);
 	CU_ASSERT(e4 == 0 && e6 == -EAFNOSUPPORT);
-	CU_ASSERT_EQUAL(a->ids.relay_alt.family, 0);
+	CU_ASSERT_EQUAL(a->relay_alt.family, 0);
 	CU_ASSERT_EQUAL(table_alloc_create_dual(t0, &k, 0, 0, 100, &a, &res, &e4, &e6),
 			-EAFNOSUPPORT);
 	CU_ASSERT_EQUAL(table_count(t0), 0);

@@ -197,7 +197,7 @@ test_dual_one_family_only(void)
 	CU_ASSERT_NOT_EQUAL(stun_get_xor_relayed_address(&r.m, 1, &second), STUN_OK);
 	CU_ASSERT(address_error_is(&r, STUN_FAMILY_IPV4, 440));
 	CU_ASSERT_EQUAL(fx_alloc_of(&d)->ids.relay.family, STUN_FAMILY_IPV6);
-	CU_ASSERT_EQUAL(fx_alloc_of(&d)->ids.relay_alt.family, 0);
+	CU_ASSERT_EQUAL(fx_alloc_of(&d)->relay_alt.family, 0);
 }
 
 /* §7.2: REQUESTED-ADDRESS-FAMILY for a family without relayed addresses is 440. */
