@@ -156,7 +156,7 @@ struct table_slot {
  * the other slots follow.
  */
 struct table_alloc {
-	uint32_t seq;            /* odd while the writer changes anything but bw_state, traffic */
+	uint32_t seq;            /* odd while the writer changes anything but bw_state and the counters */
 	uint8_t nperms;
 	uint8_t nchannels;
 	/* TABLE_FAMILY_BIT()s whose relayed address is still in the relay index. */
