@@ -36,16 +36,19 @@ for d in allres:
         cg[(d['path'], int(d['size']), d['kind'])] = float(d['ir_pkt'])
 
 
+def matching(run, path, size, workers):
+    return [d for d in runs.get(run, [])
+            if d['path'] == path and int(d['size']) == size and int(d['workers']) == workers]
+
+
 def find(run, path, size, workers=1):
     """The run's result for path, size and workers; the median by Mpps when repeated."""
-    m = [d for d in runs.get(run, [])
-         if d['path'] == path and int(d['size']) == size and int(d['workers']) == workers]
-    return sorted(m, key=lambda d: float(d['mpps']))[(len(m) - 1) // 2] if m else None
+    m = sorted(matching(run, path, size, workers), key=lambda d: float(d['mpps']))
+    return m[(len(m) - 1) // 2] if m else None
 
 
 def every(run, path, size, workers):
-    return [float(d['mpps']) for d in runs.get(run, [])
-            if d['path'] == path and int(d['size']) == size and int(d['workers']) == workers]
+    return [float(d['mpps']) for d in matching(run, path, size, workers)]
 
 
 def f(x, fmt='%.2f'):
