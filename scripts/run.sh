@@ -19,6 +19,8 @@
 #   DTURN_BIN        daemon binary (default build/app/dturn/dturn)
 #   DTURN_SERVER_V4 / DTURN_SERVER_V6   client-side service address to probe
 #   DTURN_LOG        log file (default /tmp/dturn-demo.log), emptied at each start
+#   DTURN_READY_SECONDS  how long --serve and the demo wait for the first STUN answer
+#                    (default 30; a test on a loaded machine may allow more)
 #   DTURN_LOG_ARCHIVE  if set, each start first appends the previous run's log to this
 #                    file, so that a test suite restarting dturn keeps every run's output
 #   NOTIFY_SOCKET    passed on to dturn like the rest of the environment: where it sends
@@ -39,7 +41,8 @@ PEER_SERVER_V6=${DTURN_PEER_SERVER_V6:-2001:db8:19::1}
 CLIENT_V4=198.18.0.2
 PEER_V4=198.19.0.2
 DEMO_SECONDS=120
-READY_SECONDS=30
+READY_SECONDS=${DTURN_READY_SECONDS:-30}
+case $READY_SECONDS in '' | *[!0-9]*) echo "run: error: DTURN_READY_SECONDS='$READY_SECONDS' is not a number of seconds" >&2; exit 2 ;; esac
 
 log() { echo "run: $*"; }
 die() { echo "run: error: $*" >&2; exit 1; }

@@ -14,7 +14,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 SERVE_SECONDS=${DTURN_INTEROP_SECONDS:-600}
 CASE_SECONDS=120
-OWN_CASE_SECONDS=240
+OWN_CASE_SECONDS=300
 FIRST=(ping ping6 stunclient-v4 stunclient-v6 stun-client tshark-binding)
 # flood: after the uclient cases (it needs the topology to itself), before the checksum audit.
 LAST=(flood udp-csum-errors)

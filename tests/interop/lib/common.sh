@@ -53,6 +53,25 @@ for line in sys.stdin:
             print(k, v)' "$2" || true
 }
 
+# What the machine was doing, as one line for a failure message: load, the CPUs' use over
+# the next second (st: time the hypervisor gave to others), CPU pressure, the busiest
+# processes in that second and, with $1, that process's threads (CPU, state, lifetime
+# share). A case that timed out says with it whether the machine was starved or the
+# process was stuck.
+machine_state() {
+	local frame out
+	frame=$(top -b -n 2 -d 1 -w 200 2>/dev/null | awk '/^top -/ { f++ } f == 2')
+	out="load $(cut -d' ' -f1-3 /proc/loadavg); last second: $(grep -m1 '^%Cpu' <<<"$frame" | sed 's/^%Cpu(s): *//; s/ *$//')"
+	[ -r /proc/pressure/cpu ] && out+="; cpu pressure $(head -n1 /proc/pressure/cpu | cut -d' ' -f2-3)"
+	out+="; busiest (pid %cpu name): $(awk '$1 == "PID" { t = 1; next } t && NF >= 12 { print $1, $9, $12 }' <<<"$frame" | head -n 4 | tr '\n' ',')"
+	if [ -n "${1:-}" ] && [ -d "/proc/$1" ]; then
+		out+=" threads of $1 (tid cpu state %cpu name): $(ps -L -o tid=,psr=,stat=,pcpu=,comm= -p "$1" | tr -s ' ' | tr '\n' ',')"
+	elif [ -n "${1:-}" ]; then
+		out+=" pid $1 is gone"
+	fi
+	echo "$out"
+}
+
 require_ns() {
 	local ns
 	for ns in "$@"; do
