@@ -35,6 +35,7 @@ static const struct restart_key restart_keys[] = {
 	F2("eal.vdev", eal.vdev, eal.vdev_count),
 	F2("eal.pci", eal.pci, eal.pci_count),
 	F1("eal.mbufs", eal.mbufs),
+	F1("eal.idle_sleep_us", eal.idle_sleep_us),
 	F1("log.level", log.level),
 	F2("port sections", ports, port_count),
 	F2("stun.listen_ports", stun.listen_ports, stun.listen_port_count),

@@ -99,6 +99,7 @@ settings_from_conf(struct dp_settings *s, const struct conf *c)
 		s->listen_ports[s->listen_port_count++] = c->stun.listen_ports[i];
 	turn_server_init(&s->turn, c->stun.software);
 	s->tsc_per_ms = rte_get_tsc_hz() / 1000;
+	s->idle_sleep_us = c->eal.idle_sleep_us;
 }
 
 static int

@@ -175,6 +175,13 @@ conf_eal_mbufs(struct conf_key_ctx *k, char *v, char *msg, size_t len)
 	return conf_uint_key(v, 1023, 4194303, &k->conf->eal.mbufs, msg, len);
 }
 
+/* At most 10 ms: the first datagram after a quiet spell may wait one whole sleep. */
+static int
+conf_eal_idle_sleep_us(struct conf_key_ctx *k, char *v, char *msg, size_t len)
+{
+	return conf_uint_key(v, 0, 10000, &k->conf->eal.idle_sleep_us, msg, len);
+}
+
 /* [log] */
 
 static const char *const conf_level_names[] = {
@@ -807,6 +814,7 @@ static const struct conf_key_def conf_eal_keys[] = {
 	{ "vdev", conf_eal_vdev, CONF_MAX_VDEVS },
 	{ "pci", conf_eal_pci, CONF_MAX_PCI },
 	{ "mbufs", conf_eal_mbufs, 1 },
+	{ "idle_sleep_us", conf_eal_idle_sleep_us, 1 },
 	{ NULL, NULL, 0 },
 };
 

@@ -64,6 +64,7 @@ struct conf_eal {
 	char pci[CONF_MAX_PCI][CONF_DEVICE_LEN];  /* normalised "dddd:bb:dd.f" */
 	unsigned int pci_count;                   /* 0: the app passes --no-pci */
 	uint32_t mbufs;
+	unsigned int idle_sleep_us;       /* 0: workers poll without pause */
 };
 
 struct conf_log {

@@ -39,6 +39,7 @@ struct dp_settings {
 	const struct net_port *ports; /* indexed by port_index */
 	unsigned int port_count;
 	uint64_t tsc_per_ms;          /* the one clock workers and control share */
+	uint32_t idle_sleep_us;       /* [eal] idle_sleep_us; 0: poll without pause */
 	/*
 	 * The exception path (TURN over TCP/TLS): a wire port's TCP for the
 	 * stream listening ports goes to the kernel through a tap port, and the
@@ -108,6 +109,7 @@ struct dp_lcore {
 	/* TSC at the start of the last loop pass, 0 before the first: /healthz
 	 * reads it from the management thread (relaxed store, once a pass). */
 	uint64_t heartbeat_tsc;
+	uint32_t idle_passes;          /* passes in a row that found nothing to do */
 	uint8_t scratch[DP_SCRATCH];
 } __rte_cache_aligned;
 
@@ -125,6 +127,33 @@ struct dp_control {
 	struct metrics_lcore mx;
 	uint8_t scratch[DP_SCRATCH];
 };
+
+/*
+ * [eal] idle_sleep_us: a worker that shares its CPU (with the main lcore, another
+ * worker or other programs) gives it back while nothing arrives. Only after
+ * DP_IDLE_PASSES empty passes in a row, so a worker under load, whose passes
+ * find packets, never sleeps; the first burst after a quiet spell waits at most
+ * one sleep in the port's RX ring. Called once a pass with what the pass
+ * handled; true if it slept.
+ */
+#define DP_IDLE_PASSES 256
+
+static inline bool
+dp_idle(struct dp_lcore *lc, unsigned int handled)
+{
+	if (handled > 0) {
+		lc->idle_passes = 0;
+		return false;
+	}
+	if (lc->settings->idle_sleep_us == 0)
+		return false;
+	if (lc->idle_passes < DP_IDLE_PASSES) {
+		lc->idle_passes++;
+		return false;
+	}
+	rte_delay_us_sleep(lc->settings->idle_sleep_us);
+	return true;
+}
 
 /* Answer up to one burst of requests; returns how many were taken. */
 unsigned int dp_control_poll(struct dp_control *c, uint64_t now_s);

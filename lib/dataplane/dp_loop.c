@@ -73,6 +73,7 @@ dp_lcore_main(void *arg)
 			metrics_add(&lc->mx, METRICS_BUSY_IO_CYCLES, io);
 			metrics_inc(&lc->mx, METRICS_BUSY_PASSES);
 		}
+		dp_idle(lc, handled);
 	}
 	for (unsigned int p = 0; p < lc->port_count; p++)
 		dp_tx_flush(lc, &lc->ports[p]);

@@ -13,12 +13,13 @@
 # stops it (scripts/run.sh --stop --keep-netns), so it refuses to run while another dturn
 # is up: run-all.sh runs it after stopping the shared instance, under a 300 s bound.
 #
-# Two polling workers take both of this machine's CPUs, so everything else (the telemetry
-# thread, uclient, Python, the veths' softirqs) runs in what they leave: once, in CI, the
-# daemon took over 30 s to answer its first Binding and telemetry went unanswered for as
-# long. The waits are therefore long (60 s for the first Binding, 45 s for telemetry),
-# every failure says what the machine was doing (machine_state: CPU use and steal, the
-# busiest processes, dturn's threads), and a pass says how long each step took.
+# Two workers poll both of this machine's CPUs, so everything else (the telemetry thread,
+# uclient, Python, the veths' softirqs) runs in what they leave: once, in CI, the daemon
+# took over 30 s to answer its first Binding and telemetry went unanswered for as long.
+# The config sets idle_sleep_us = 100, so idle workers give their CPUs back; the waits
+# are long anyway (60 s for the first Binding, 45 s for telemetry), every failure says
+# what the machine was doing (machine_state: CPU use and steal, the busiest processes,
+# dturn's threads), and a pass says how long each step took.
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
 . "$(dirname "$0")/lib/uclient.sh"

@@ -172,6 +172,7 @@ test_template_values(void)
 	CU_ASSERT_STRING_EQUAL(c.eal.lcores, "0-1");
 	CU_ASSERT_EQUAL(c.eal.memory_mb, 512);
 	CU_ASSERT_EQUAL(c.eal.mbufs, 16383);
+	CU_ASSERT_EQUAL(c.eal.idle_sleep_us, 0);
 	CU_ASSERT_EQUAL(c.turn.max_allocations, 65536);
 	CU_ASSERT_EQUAL(c.turn.channel_max, 0x4FFF);
 }
@@ -300,6 +301,7 @@ test_every_key(void)
 		  "pci = 01:00.1\n"
 		  "pci = 0000:02:1F.7\n"
 		  "mbufs = 4194303\n"
+		  "idle_sleep_us = 10000\n"
 		  "[log]\n"
 		  "level = debug\n"
 		  "[port a]\n"
@@ -349,6 +351,7 @@ test_every_key(void)
 	CU_ASSERT_STRING_EQUAL(c.eal.pci[0], "0000:01:00.1");
 	CU_ASSERT_STRING_EQUAL(c.eal.pci[1], "0000:02:1f.7");
 	CU_ASSERT_EQUAL(c.eal.mbufs, 4194303);
+	CU_ASSERT_EQUAL(c.eal.idle_sleep_us, 10000);
 	CU_ASSERT_EQUAL(c.log.level, CONF_LOG_DEBUG);
 
 	CU_ASSERT_EQUAL_FATAL(c.port_count, 2);
@@ -458,6 +461,13 @@ test_number_errors(void)
 	EXPECT_ONE(BASE "mtu = 575\n", 6, "port a.mtu", "out of range");
 	EXPECT_ONE("[eal]\nmemory_mb = 63\nvdev = net_ring0\n" PORT_A, 2, "eal.memory_mb", "out of range");
 	EXPECT_ONE("[eal]\nmbufs = 4194304\nvdev = net_ring0\n" PORT_A, 2, "eal.mbufs", "out of range");
+	EXPECT_ONE("[eal]\nidle_sleep_us = 10001\nvdev = net_ring0\n" PORT_A, 2, "eal.idle_sleep_us",
+		   "out of range (got '10001', expected 0..10000)");
+	EXPECT_ONE("[eal]\nidle_sleep_us = -1\nvdev = net_ring0\n" PORT_A, 2, "eal.idle_sleep_us",
+		   "not a number (got '-1'");
+	EXPECT_ONE("[eal]\nidle_sleep_us = 100us\nvdev = net_ring0\n" PORT_A, 2, "eal.idle_sleep_us",
+		   "not a number (got '100us'");
+	EXPECT_ONE("[eal]\nidle_sleep_us =\nvdev = net_ring0\n" PORT_A, 2, "eal.idle_sleep_us", "empty value");
 	EXPECT_ONE(BASE "[turn]\nrelay_ports = 1000-2000\n", 7, "turn.relay_ports", "bad range");
 	EXPECT_ONE(BASE "[turn]\nrelay_ports = 50000-40000\n", 7, "turn.relay_ports", "lo <= hi");
 	EXPECT_ONE(BASE "[turn]\nrelay_ports = 50000\n", 7, "turn.relay_ports", "bad range");

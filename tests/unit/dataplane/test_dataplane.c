@@ -1474,6 +1474,45 @@ port_create(unsigned int i, const char *v4, const char *v6)
 	return np->neigh != NULL ? 0 : -1;
 }
 
+/*
+ * [eal] idle_sleep_us: off by default (a pass never sleeps); on, a worker
+ * sleeps only after DP_IDLE_PASSES empty passes in a row, for at least the
+ * configured time, and a pass that handled packets starts the count again.
+ */
+static void
+test_idle_sleep(void)
+{
+	struct dp_settings *s = &T.settings;
+	const uint64_t hz = rte_get_timer_hz();
+	unsigned int slept = 0;
+
+	begin();
+	T.lc->idle_passes = 0;
+	CU_ASSERT_EQUAL(s->idle_sleep_us, 0);
+	for (unsigned int i = 0; i < 4 * DP_IDLE_PASSES; i++)
+		slept += dp_idle(T.lc, 0);
+	CU_ASSERT_EQUAL(slept, 0);
+
+	s->idle_sleep_us = 2000;
+	T.lc->idle_passes = 0;
+	for (int round = 0; round < 2; round++) {
+		for (unsigned int i = 0; i < DP_IDLE_PASSES; i++)
+			slept += dp_idle(T.lc, 0);
+		CU_ASSERT_EQUAL(slept, 0);
+
+		uint64_t t0 = rte_get_timer_cycles();
+
+		CU_ASSERT_TRUE(dp_idle(T.lc, 0));
+		/* A lower bound only: a busy machine makes sleeps longer, never shorter. */
+		CU_ASSERT(rte_get_timer_cycles() - t0 >= hz * 2000 / 1000000);
+		CU_ASSERT_TRUE(dp_idle(T.lc, 0));
+		/* Packets: awake again, for DP_IDLE_PASSES empty passes. */
+		CU_ASSERT_FALSE(dp_idle(T.lc, 3));
+		CU_ASSERT_EQUAL(T.lc->idle_passes, 0);
+	}
+	s->idle_sleep_us = 0;
+}
+
 static void
 cidr(struct turn_cidr *c, const char *ip, uint8_t prefix)
 {
@@ -1651,6 +1690,8 @@ main(int argc, char **argv)
 		  test_dual_stack },
 		{ "12 flow cache: allocation deleted, entry reused between two packets",
 		  test_flow_cache_reuse },
+		{ "13 idle worker: sleeps only when configured, after a run of empty passes",
+		  test_idle_sleep },
 	};
 	unsigned int failed;
 	CU_pSuite suite;
