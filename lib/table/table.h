@@ -436,7 +436,8 @@ int table_perm_install(struct table_alloc *a, uint8_t family, const uint8_t *add
 /*
  * RFC 8656 §11.2 rules, checked here because the table holds the reservations:
  * returns 0 when bound or refreshed, -EBUSY if the number is bound or
- * reserved for another peer or the peer to another number (400), -ENOSPC,
+ * reserved for another peer, -EEXIST if the peer is to another number (both
+ * 400, with different reason phrases), -ENOSPC,
  * -EINVAL (number outside 0x4000-0x7FFF, the widest range any RFC allowed, or
  * bad peer family; which part of it is accepted is lib/turn's policy). A binding is
  * reserved until expires_ms + TABLE_CHANNEL_COOLDOWN_MS; rebinding the same

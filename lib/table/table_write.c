@@ -459,8 +459,10 @@ table_channel_bind(struct table_alloc *a, uint16_t number, const struct stun_add
 		peer_eq = table_peer_eq(&c->peer, peer);
 		if (num_eq && peer_eq)
 			same = (int)i;
-		else if (num_eq || peer_eq)
+		else if (num_eq)
 			return -EBUSY;
+		else if (peer_eq)
+			return -EEXIST;
 	}
 	table_seq_write_begin(a);
 	if (same >= 0) {

@@ -22,6 +22,7 @@ struct turn_req {
 
 /* turn_reply.c: responses. Signed with the request's key once it authenticated. */
 size_t turn_reply_error(struct turn_req *r, uint16_t code);
+size_t turn_reply_error_reason(struct turn_req *r, uint16_t code, const char *reason);
 size_t turn_reply_challenge(struct turn_req *r);
 void turn_reply_begin_success(struct turn_req *r, struct stun_builder *b);
 size_t turn_reply_finish(struct turn_req *r, struct stun_builder *b);

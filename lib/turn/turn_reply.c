@@ -47,7 +47,7 @@ add_challenge(struct turn_req *r, struct stun_builder *b)
 }
 
 static size_t
-build_error(struct turn_req *r, uint16_t code)
+build_error(struct turn_req *r, uint16_t code, const char *reason)
 {
 	struct stun_builder b;
 
@@ -57,7 +57,7 @@ build_error(struct turn_req *r, uint16_t code)
 	 * those carry no reason phrase (the code says it all) and, like every
 	 * answer before authentication, no SOFTWARE: the relay is a poor reflector.
 	 */
-	stun_add_error_code(&b, code, code == 401 || code == 438 ? "" : stun_error_reason(code));
+	stun_add_error_code(&b, code, code == 401 || code == 438 ? "" : reason);
 	if (code == 401 || code == 438)
 		add_challenge(r, &b);
 	if (code == 420)
@@ -69,7 +69,15 @@ size_t
 turn_reply_error(struct turn_req *r, uint16_t code)
 {
 	metrics_inc(r->mx, error_counter(code));
-	return build_error(r, code);
+	return build_error(r, code, stun_error_reason(code));
+}
+
+/* An error whose code alone leaves the client guessing which rule it broke. */
+size_t
+turn_reply_error_reason(struct turn_req *r, uint16_t code, const char *reason)
+{
+	metrics_inc(r->mx, error_counter(code));
+	return build_error(r, code, reason);
 }
 
 /* RFC 8489 §9.2.4: the first answer to a request without credentials. */
@@ -77,7 +85,7 @@ size_t
 turn_reply_challenge(struct turn_req *r)
 {
 	metrics_inc(r->mx, METRICS_TURN_CHALLENGED);
-	return build_error(r, 401);
+	return build_error(r, 401, "");
 }
 
 void

@@ -776,9 +776,9 @@ test_channels(void)
 	CU_ASSERT_EQUAL(table_channel_bind(a, 0x4000, &pa, 900, 100), 0);
 	CU_ASSERT_EQUAL(a->nchannels, 1);
 	CU_ASSERT(table_channel_peer(a, 0x4000, 700, &got));
-	/* The number to another peer, the peer to another number: -EBUSY. */
+	/* The number to another peer: -EBUSY; the peer to another number: -EEXIST. */
 	CU_ASSERT_EQUAL(table_channel_bind(a, 0x4000, &pb, 900, 100), -EBUSY);
-	CU_ASSERT_EQUAL(table_channel_bind(a, 0x4001, &pa, 900, 100), -EBUSY);
+	CU_ASSERT_EQUAL(table_channel_bind(a, 0x4001, &pa, 900, 100), -EEXIST);
 	CU_ASSERT_EQUAL(table_channel_bind(a, 0x4000, &pa2, 900, 100), -EBUSY);
 	CU_ASSERT_EQUAL(table_channel_bind(a, 0x4001, &pa2, 900, 100), 0);
 	CU_ASSERT_EQUAL(table_channel_bind(a, 0x3fff, &pb, 900, 100), -EINVAL);
@@ -787,7 +787,7 @@ test_channels(void)
 	CU_ASSERT(!table_channel_peer(a, 0x4000, 900, &got));
 	CU_ASSERT(!table_channel_number(a, &pa, 900, &num));
 	CU_ASSERT_EQUAL(table_channel_bind(a, 0x4000, &pb, 2000, 1000), -EBUSY);
-	CU_ASSERT_EQUAL(table_channel_bind(a, 0x4002, &pa, 2000, 1000), -EBUSY);
+	CU_ASSERT_EQUAL(table_channel_bind(a, 0x4002, &pa, 2000, 1000), -EEXIST);
 	CU_ASSERT_EQUAL(table_channel_bind(a, 0x4000, &pb, 2000, 900 + cool - 1), -EBUSY);
 	/* ... and the sweep keeps it while reserved. */
 	table_sweep(t, 900 + cool - 1, 8, NULL, NULL);

@@ -954,9 +954,10 @@ test_channel_bind_success(void)
 	CU_ASSERT(FX_MOVED(&snap, METRICS_TURN_CHANNELS));
 }
 
+/* reason: the reason phrase expected, NULL for any. */
 static void
 expect_bind_error(struct fx_client *c, uint16_t number, const struct stun_addr *p,
-		  uint16_t code, enum metrics_counter counter)
+		  uint16_t code, enum metrics_counter counter, const char *reason)
 {
 	struct fx_resp r;
 	struct metrics_lcore snap;
@@ -964,6 +965,8 @@ expect_bind_error(struct fx_client *c, uint16_t number, const struct stun_addr *
 	fx_snap(&snap);
 	CU_ASSERT_FATAL(fx_channel_bind(c, number, p, &r));
 	CU_ASSERT(fx_error(&r, STUN_METHOD_CHANNEL_BIND, code));
+	if (reason != NULL)
+		CU_ASSERT(fx_error_reason(&r, reason));
 	CU_ASSERT(fx_signed(&r, c));
 	CU_ASSERT(FX_MOVED(&snap, counter));
 }
@@ -980,14 +983,15 @@ test_channel_bind_bad(void)
 	struct table_alloc *a = fx_alloc_of(&c);
 
 	fx_addr(&p, "198.18.5.5", 5000);
-	expect_bind_error(&c, 0x3FFF, &p, 400, METRICS_TURN_ERROR_400);
-	expect_bind_error(&c, 0x5000, &p, 400, METRICS_TURN_ERROR_400);
-	expect_bind_error(&c, 0x0000, &p, 400, METRICS_TURN_ERROR_400);
-	expect_bind_error(&c, 0x4000, NULL, 400, METRICS_TURN_ERROR_400);
+	expect_bind_error(&c, 0x3FFF, &p, 400, METRICS_TURN_ERROR_400, "Channel number out of range");
+	expect_bind_error(&c, 0x5000, &p, 400, METRICS_TURN_ERROR_400, "Channel number out of range");
+	expect_bind_error(&c, 0x0000, &p, 400, METRICS_TURN_ERROR_400, "Channel number out of range");
+	expect_bind_error(&c, 0x4000, NULL, 400, METRICS_TURN_ERROR_400,
+			  "Missing or malformed XOR-PEER-ADDRESS");
 	fx_addr(&v6, "2001:db8:1::1", 5000);
-	expect_bind_error(&c, 0x4000, &v6, 443, METRICS_TURN_ERROR_443);
+	expect_bind_error(&c, 0x4000, &v6, 443, METRICS_TURN_ERROR_443, NULL);
 	fx_addr(&got, "10.1.1.1", 5000);
-	expect_bind_error(&c, 0x4000, &got, 403, METRICS_TURN_ERROR_403);
+	expect_bind_error(&c, 0x4000, &got, 403, METRICS_TURN_ERROR_403, "Forbidden");
 	CU_ASSERT(!table_channel_peer(a, 0x4000, W.clk.now_ms, &got));
 	CU_ASSERT(!table_permitted(a, STUN_FAMILY_IPV4, p.addr, W.clk.now_ms));
 	CU_ASSERT_EQUAL(a->nperms, 0);
@@ -1009,12 +1013,12 @@ test_channel_bind_conflicts(void)
 	fx_addr(&q, "198.18.5.6", 5000);
 	CU_ASSERT_FATAL(fx_channel_bind(&c, 0x4000, &p, &r));
 	CU_ASSERT_FATAL(fx_success(&r, STUN_METHOD_CHANNEL_BIND));
-	/* The number to another peer, the peer to another number: 400. */
-	expect_bind_error(&c, 0x4000, &q, 400, METRICS_TURN_ERROR_400);
-	expect_bind_error(&c, 0x4001, &p, 400, METRICS_TURN_ERROR_400);
+	/* The number to another peer, the peer to another number: 400, each with its reason. */
+	expect_bind_error(&c, 0x4000, &q, 400, METRICS_TURN_ERROR_400, "Channel number bound to another peer");
+	expect_bind_error(&c, 0x4001, &p, 400, METRICS_TURN_ERROR_400, "Peer bound to another channel number");
 	/* Same IP, another port is another peer. */
 	fx_addr(&q, "198.18.5.5", 5001);
-	expect_bind_error(&c, 0x4000, &q, 400, METRICS_TURN_ERROR_400);
+	expect_bind_error(&c, 0x4000, &q, 400, METRICS_TURN_ERROR_400, "Channel number bound to another peer");
 	CU_ASSERT(table_channel_peer(a, 0x4000, W.clk.now_ms, &got) && fx_addr_eq(&got, &p));
 
 	/* The same pair refreshes the binding (and the permission). */
@@ -1056,7 +1060,9 @@ test_channel_expiry(void)
 	struct stun_addr q;
 
 	fx_addr(&q, "198.18.5.6", 5000);
-	expect_bind_error(&c, 0x4abc, &q, 400, METRICS_TURN_ERROR_400);
+	expect_bind_error(&c, 0x4abc, &q, 400, METRICS_TURN_ERROR_400, "Channel number bound to another peer");
+	/* ... and the peer to that number. */
+	expect_bind_error(&c, 0x4abd, &p, 400, METRICS_TURN_ERROR_400, "Peer bound to another channel number");
 }
 
 /* Allocate from c with EVEN-PORT (R as given) or with a RESERVATION-TOKEN. */

@@ -366,6 +366,22 @@ fx_error(const struct fx_resp *r, uint16_t method, uint16_t code)
 }
 
 bool
+fx_error_reason(const struct fx_resp *r, const char *reason)
+{
+	struct stun_error_code ec;
+	size_t n = strlen(reason);
+
+	if (stun_get_error_code(&r->m, &ec) != STUN_OK)
+		return false;
+	if (ec.reason.len != n || memcmp(ec.reason.data, reason, n) != 0) {
+		fprintf(stderr, "reason phrase '%.*s', expected '%s'\n", (int)ec.reason.len,
+			(const char *)ec.reason.data, reason);
+		return false;
+	}
+	return true;
+}
+
+bool
 fx_challenge(const struct fx_resp *r)
 {
 	static const uint8_t algs[] = { 0, 1, 0, 0, 0, 2, 0, 0 };

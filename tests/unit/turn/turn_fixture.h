@@ -126,6 +126,8 @@ bool fx_moved_list(const struct metrics_lcore *before, unsigned int n,
 /* ---- response checks ---- */
 bool fx_success(const struct fx_resp *r, uint16_t method);
 bool fx_error(const struct fx_resp *r, uint16_t method, uint16_t code);
+/* The error response's reason phrase is exactly reason. */
+bool fx_error_reason(const struct fx_resp *r, const char *reason);
 /* REALM, a fresh nonce of ours and PASSWORD-ALGORITHMS (MD5, SHA-256). */
 bool fx_challenge(const struct fx_resp *r);
 /* Signed with the client's key, by the client's algorithm only. */
