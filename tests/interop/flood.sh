@@ -198,7 +198,11 @@ if problems:
 PY
 )
 echo "$verdict"
-check_uclient $((UC_M * UC_N)) $UC_M
+# A loss says with it where the flood went (lost before dturn: the veth or the af_packet
+# socket) and what else the machine was doing.
+if ! (check_uclient $((UC_M * UC_N)) $UC_M) >"$UC_TMP/check.out"; then
+	fail "$(sed 's/^FAIL [^:]*: //' "$UC_TMP/check.out"); during $(head -n1 <<<"$verdict" | cut -c1-240); $(machine_state)"
+fi
 
 # dturn still answers.
 out=$(in_client timeout 10 turnutils_stunclient -p "$STUN_PORT" "$SERVER_V4" 2>&1) || true
