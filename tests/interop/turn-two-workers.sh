@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Two worker lcores, both receiving: dturn on tests/interop/dturn-2workers.conf (lcores
-# 0@0,1@1,2@0: main + 2 workers; net_af_packet qpairs=2 on both ports, so PACKET_FANOUT
-# hashes each flow to one of two queues and worker i polls queue i of every port) relays
+# 0@0,1@1,2@1: main on CPU 0, both workers on CPU 1; net_af_packet qpairs=2 on both
+# ports, so PACKET_FANOUT hashes each flow to one of two queues and worker i polls
+# queue i of every port) relays
 #   turnutils_uclient -v -u alice -w secret123 -c -e 198.19.0.2 -r 3480 -m 10 -n 1000 \
 #       -p 3478 198.18.0.1
 # with every message back, and its telemetry (dpdk-telemetry.py -f dturn-2workers:
@@ -13,13 +14,13 @@
 # stops it (scripts/run.sh --stop --keep-netns), so it refuses to run while another dturn
 # is up: run-all.sh runs it after stopping the shared instance, under a 300 s bound.
 #
-# Two workers poll both of this machine's CPUs, so everything else (the telemetry thread,
-# uclient, Python, the veths' softirqs) runs in what they leave: once, in CI, the daemon
-# took over 30 s to answer its first Binding and telemetry went unanswered for as long.
-# The config sets idle_sleep_us = 100, so idle workers give their CPUs back; the waits
-# are long anyway (60 s for the first Binding, 45 s for telemetry), every failure says
-# what the machine was doing (machine_state: CPU use and steal, the busiest processes,
-# dturn's threads), and a pass says how long each step took.
+# Once, in CI, with one worker on each of the machine's two CPUs, the daemon took over
+# 30 s to answer its first Binding and telemetry went unanswered for as long. The config
+# now keeps CPU 0 for the main lcore, EAL's control threads and the test's clients, puts
+# both workers on CPU 1 and sets idle_sleep_us = 100, so an idle worker gives the CPU
+# back; the waits are long anyway (60 s for the first Binding, 45 s for telemetry), every
+# failure says what the machine was doing (machine_state: CPU use and steal, the busiest
+# processes, dturn's threads), and a pass says how long each step took.
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
 . "$(dirname "$0")/lib/uclient.sh"
