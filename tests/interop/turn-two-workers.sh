@@ -57,7 +57,7 @@ DTURN_PID=$(tr -dc '0-9' </run/dturn-demo.pid)
 stats() { telemetry_kv "$PREFIX" "/dturn/stats,$1"; }
 get() { awk -v k="$2" '$1 == k { print $2 }' <<<"$1"; }
 
-# The telemetry thread shares CPU 0 with a polling lcore (and, under ASan, runs slowly):
+# The telemetry thread shares CPU 0 with the clients (and, under ASan, runs slowly):
 # dturn answering a Binding does not mean its socket answers yet, so ask for up to 45 s
 # (each try bounded by telemetry_kv's 10 s) before concluding that it does not.
 deadline=$((SECONDS + 45))
