@@ -988,6 +988,18 @@ test_channel_bind_bad(void)
 	expect_bind_error(&c, 0x0000, &p, 400, METRICS_TURN_ERROR_400, "Channel number out of range");
 	expect_bind_error(&c, 0x4000, NULL, 400, METRICS_TURN_ERROR_400,
 			  "Missing or malformed XOR-PEER-ADDRESS");
+	/* No CHANNEL-NUMBER at all. */
+	{
+		struct fx_req q;
+		struct fx_resp r;
+
+		fx_begin(&q, STUN_METHOD_CHANNEL_BIND, STUN_CLASS_REQUEST);
+		stun_add_xor_addr(&q.b, STUN_ATTR_XOR_PEER_ADDRESS, &p);
+		fx_finish(&q, &c, FX_AUTH);
+		CU_ASSERT_FATAL(fx_send(&q, &c, &r));
+		CU_ASSERT(fx_error(&r, STUN_METHOD_CHANNEL_BIND, 400));
+		CU_ASSERT(fx_error_reason(&r, "Missing or malformed CHANNEL-NUMBER"));
+	}
 	fx_addr(&v6, "2001:db8:1::1", 5000);
 	expect_bind_error(&c, 0x4000, &v6, 443, METRICS_TURN_ERROR_443, NULL);
 	fx_addr(&got, "10.1.1.1", 5000);
