@@ -65,19 +65,18 @@ build_error(struct turn_req *r, uint16_t code, const char *reason)
 	return turn_reply_finish(r, &b);
 }
 
-size_t
-turn_reply_error(struct turn_req *r, uint16_t code)
-{
-	metrics_inc(r->mx, error_counter(code));
-	return build_error(r, code, stun_error_reason(code));
-}
-
 /* An error whose code alone leaves the client guessing which rule it broke. */
 size_t
 turn_reply_error_reason(struct turn_req *r, uint16_t code, const char *reason)
 {
 	metrics_inc(r->mx, error_counter(code));
 	return build_error(r, code, reason);
+}
+
+size_t
+turn_reply_error(struct turn_req *r, uint16_t code)
+{
+	return turn_reply_error_reason(r, code, stun_error_reason(code));
 }
 
 /* RFC 8489 §9.2.4: the first answer to a request without credentials. */
